@@ -1,0 +1,20 @@
+/** The fix of DESIGN.md §4 as data: shown before approval, executed step by step, audited. */
+import type { EntityAddr, ImageSpec, InstanceId, LockId, Locker } from './ids.js';
+
+export type StepName = 'reinspect' | 'fence' | 'break' | 'repair' | 'reboot' | 'wait' | 'confirm';
+
+export interface HttpRequestSpec {
+  method: 'GET' | 'POST';
+  /** Path under the Nova endpoint, e.g. `/servers/<id>/action`. */
+  path: string;
+  body?: unknown;
+}
+
+export type FixStep =
+  | { step: 'reinspect'; description: string }
+  | { step: 'fence'; description: string; address: EntityAddr; argv: string[] }
+  | { step: 'break'; description: string; image: ImageSpec; lockId: LockId; locker: Locker; argv: string[] }
+  | { step: 'repair'; description: string; image: ImageSpec; argv: string[] }
+  | { step: 'reboot'; description: string; instanceId: InstanceId; request: HttpRequestSpec }
+  | { step: 'wait'; description: string; instanceId: InstanceId; request: HttpRequestSpec }
+  | { step: 'confirm'; description: string };

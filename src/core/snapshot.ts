@@ -1,0 +1,91 @@
+/**
+ * What vmlocks observed about one instance, from Ceph and Nova, at one moment. This is the only input of the
+ * staleness rules (lock-analysis.ts). Each source that can fail independently is a Result, so that a partial
+ * failure is visible to the rules (and leads to `unknown`, never to `stale`).
+ */
+import type { EntityAddr, ImageSpec, InstanceId, LockId, Locker } from './ids.js';
+import type { Result } from './result.js';
+
+export interface RbdLock {
+  id: LockId;
+  locker: Locker;
+  address: EntityAddr;
+}
+
+export interface RbdWatcher {
+  address: EntityAddr;
+  /** The watcher's client id, the N of client.N (a string: it is a 64-bit number). */
+  client: string;
+  /** The watch cookie (64-bit, kept as a decimal string). */
+  cookie: string;
+}
+
+export interface BlocklistEntry {
+  address: EntityAddr;
+  /** ISO time the entry expires, as Ceph prints it. */
+  until: string;
+}
+
+export interface RbdImageInfo {
+  features: string[];
+  /** `object map invalid`, `fast diff invalid` when the object map must be rebuilt. */
+  flags: string[];
+}
+
+export type DiskRole = 'ephemeral' | 'volume';
+
+export interface DiskObservation {
+  image: ImageSpec;
+  role: DiskRole;
+  /** Cinder volume id for role `volume`. */
+  volumeId?: string;
+  locks: Result<RbdLock[], string>;
+  watchers: Result<RbdWatcher[], string>;
+  info: Result<RbdImageInfo, string>;
+}
+
+/** Nova's power_state integers (nova/compute/power_state.py). */
+export const POWER_STATE = { NOSTATE: 0, RUNNING: 1, PAUSED: 3, SHUTDOWN: 4, CRASHED: 6, SUSPENDED: 7 } as const;
+
+export interface NovaInstanceView {
+  id: InstanceId;
+  name: string;
+  projectId: string | null;
+  status: string;
+  vmState: string | null;
+  powerState: number | null;
+  taskState: string | null;
+  host: string | null;
+  hypervisorHostname: string | null;
+  /** `UP`, `DOWN`, `MAINTENANCE`, `UNKNOWN`, `` (microversion >= 2.16, admin). */
+  hostStatus: string | null;
+  /** Attached Cinder volume ids. */
+  volumeIds: string[];
+  /** Nova's flag for a boot-from-volume root: image is "" or absent. */
+  bootFromVolume: boolean;
+}
+
+export interface ComputeServiceView {
+  host: string;
+  /** Nova's liveness from heartbeats: `down` after service_down_time without a report. */
+  state: 'up' | 'down';
+  status: 'enabled' | 'disabled';
+  forcedDown: boolean;
+  /** Last heartbeat (ISO, UTC), or null. */
+  updatedAt: string | null;
+  disabledReason: string | null;
+}
+
+export interface InspectionSnapshot {
+  /** ISO time the observation finished. */
+  observedAt: string;
+  instance: NovaInstanceView;
+  /** null when the instance has no host (never scheduled, shelved). */
+  computeService: Result<ComputeServiceView | null, string>;
+  /** The compute host's IP from /os-hypervisors (host_ip), when Nova gave it. */
+  hostIp: string | null;
+  blocklist: Result<BlocklistEntry[], string>;
+  disks: DiskObservation[];
+  /** Failures that may hide disks (a pool that could not be listed). Any entry makes the verdict unknown. */
+  discoveryErrors: string[];
+}

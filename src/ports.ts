@@ -1,0 +1,146 @@
+/**
+ * The ports: what the services need from the outside world. Adapters (adapters/*) implement them;
+ * services (services/*) and the composition root (main.ts) are the only users.
+ */
+import type { EntityAddr, ImageName, ImageSpec, InstanceId, InstanceRef, LockId, Locker, PoolName } from './core/ids.js';
+import type {
+  BlocklistEntry, ComputeServiceView, NovaInstanceView, RbdImageInfo, RbdLock, RbdWatcher,
+} from './core/snapshot.js';
+import type { FixRequest, RequestState, SlackMessageRef } from './core/fix-request.js';
+import type { StepName } from './core/fix-plan-types.js';
+
+/** What one external command or HTTP request did; written verbatim to the audit log. */
+export interface CommandRecord {
+  /** Full argv as executed (program first), e.g. ['rbd', '--id', 'vmlocks', 'lock', 'rm', ...]. */
+  argv: string[];
+  exitCode: number;
+  durationMs: number;
+  stdoutExcerpt: string;
+  stderrExcerpt: string;
+}
+
+export interface HttpRecord {
+  method: string;
+  /** Path and query under the service endpoint. */
+  path: string;
+  status: number;
+  requestId: string | null;
+  durationMs: number;
+  body?: unknown;
+}
+
+export interface CephPort {
+  listImages(pool: PoolName): Promise<ImageName[]>;
+  listLocks(spec: ImageSpec): Promise<RbdLock[]>;
+  listWatchers(spec: ImageSpec): Promise<RbdWatcher[]>;
+  imageInfo(spec: ImageSpec): Promise<RbdImageInfo>;
+  removeLock(spec: ImageSpec, lockId: LockId, locker: Locker): Promise<CommandRecord>;
+  listBlocklist(): Promise<BlocklistEntry[]>;
+  addToBlocklist(address: EntityAddr): Promise<CommandRecord>;
+  rebuildObjectMap(spec: ImageSpec): Promise<CommandRecord>;
+}
+
+export type ResolveResult =
+  | { kind: 'found'; server: NovaInstanceView }
+  | { kind: 'not_found'; ref: InstanceRef }
+  | { kind: 'ambiguous'; candidates: Array<{ id: InstanceId; name: string; host: string | null; status: string }> };
+
+export interface WaitOutcome {
+  reached: boolean;
+  server: NovaInstanceView;
+  /** Every distinct status/task_state seen while waiting, in order. */
+  transitions: string[];
+  elapsedMs: number;
+}
+
+export interface NovaPort {
+  resolveInstance(ref: InstanceRef): Promise<ResolveResult>;
+  getServer(id: InstanceId): Promise<NovaInstanceView>;
+  /** The nova-compute service of a host, or null if Nova has none by that name. */
+  getComputeService(host: string): Promise<ComputeServiceView | null>;
+  /** The hypervisor's host_ip, or null. */
+  getHostIp(hypervisorHostname: string): Promise<string | null>;
+  listServersOnHost(host: string): Promise<NovaInstanceView[]>;
+  hardReboot(id: InstanceId): Promise<HttpRecord>;
+  /** Polls (bounded, with backoff) until status ACTIVE and power state RUNNING, or the time is up. */
+  waitForActive(id: InstanceId, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<WaitOutcome>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Fix requests, decided with compare-and-set so that one decision (and one run) wins. */
+export interface FixRequestStore {
+  create(request: FixRequest): void;
+  get(id: string): FixRequest | null;
+  /** The open (pending, approved or running) request for an instance, if any. */
+  findOpen(instanceId: InstanceId): FixRequest | null;
+  /**
+   * Atomically moves a request from one of `from` to `to` and applies `patch`; false when the request was not in
+   * one of `from` (someone else decided first).
+   */
+  transition(id: string, from: RequestState[], to: RequestState, patch?: Partial<FixRequest>): boolean;
+  update(id: string, patch: Partial<FixRequest>): void;
+  listByState(states: RequestState[]): FixRequest[];
+  /** Runs started (state left `approved` for `running`) at or after `since` (ISO): the fix brake's count. */
+  countRunsStartedSince(since: string): number;
+  recordStep(step: FixRunStep): void;
+  listSteps(requestId: string): FixRunStep[];
+}
+
+export interface FixRunStep {
+  requestId: string;
+  seq: number;
+  step: StepName;
+  status: 'started' | 'ok' | 'failed' | 'skipped';
+  startedAt: string;
+  finishedAt: string | null;
+  detail: string;
+}
+
+export interface AuditEntry {
+  at: string;
+  /** Slack user id, or `system`, or `cli:<user>`. */
+  actor: string;
+  /** Stable verb: `inspect`, `request`, `approve`, `deny`, `refuse`, `expire`, `step`, `command`, `http`, ... */
+  action: string;
+  instanceId: string | null;
+  requestId: string | null;
+  detail: string;
+  command?: CommandRecord;
+  http?: HttpRecord;
+}
+
+export interface AuditLog {
+  append(entry: AuditEntry): void;
+  list(filter: { instanceId?: string; requestId?: string; limit?: number }): AuditEntry[];
+}
+
+/** Platform-neutral events for the incident channel and the requester; the Slack adapter renders them. */
+export type IncidentEvent =
+  | { kind: 'requested'; request: FixRequest }
+  | { kind: 'approved'; request: FixRequest }
+  | { kind: 'denied'; request: FixRequest }
+  | { kind: 'refused'; request: FixRequest; userId: string; reason: string }
+  | { kind: 'expired'; request: FixRequest }
+  | { kind: 'step'; request: FixRequest; step: StepName; status: 'ok' | 'failed' | 'skipped'; detail: string; durationMs: number }
+  | { kind: 'finished'; request: FixRequest; steps: FixRunStep[] }
+  | { kind: 'interrupted'; request: FixRequest }
+  | { kind: 'brake'; request: FixRequest; count: number; limit: number; windowMs: number };
+
+export interface Notifier {
+  /** Posts to the incident channel (queued, rate-limited; never throws: failures are logged). */
+  notify(event: IncidentEvent): Promise<void>;
+  /** Re-renders the approval message in place (chat.update on the stored channel/ts). */
+  updateApprovalMessage(request: FixRequest, progress?: FixRunStep[]): Promise<void>;
+  /** Posts the approval message (Approve / Deny) and returns where it is. */
+  postApprovalMessage(request: FixRequest): Promise<SlackMessageRef>;
+  /** Tells the requester (DM or ephemeral in the origin channel). */
+  tellUser(userId: string, text: string, origin?: { channel: string } | null): Promise<void>;
+}
+
+/** Who may approve, checked at click time. */
+export interface ApproverDirectory {
+  isApprover(userId: string): Promise<boolean>;
+}

@@ -1,0 +1,30 @@
+/** What the inbound adapters (Slack handlers, CLI) can ask of vmlocks. Implemented in services/, wired in main.ts. */
+import type { InstanceId, InstanceRef } from '../core/ids.js';
+import type { FixStep } from '../core/fix-plan-types.js';
+import type { FixRequest, Rejection } from '../core/fix-request.js';
+import type { InstanceReport } from '../core/report.js';
+import type { Result } from '../core/result.js';
+import type { ResolveResult } from '../ports.js';
+
+export type InspectOutcome =
+  | { kind: 'report'; report: InstanceReport; plan: FixStep[] }
+  | { kind: 'not_found'; ref: InstanceRef }
+  | { kind: 'ambiguous'; ref: InstanceRef; candidates: Extract<ResolveResult, { kind: 'ambiguous' }>['candidates'] };
+
+export interface RequestRefusal {
+  code: 'not_stale' | 'already_open' | 'not_found';
+  detail: string;
+  /** The open request for the same instance (code `already_open`). */
+  existing?: FixRequest;
+}
+
+export interface FixWorkflow {
+  /** Re-inspects, then records a pending request and posts the approval message. */
+  requestFix(input: { instanceId: InstanceId; requestedBy: string; origin: { channel: string; user: string } | null }): Promise<Result<FixRequest, RequestRefusal>>;
+  /** Approve or deny; an approval starts the run in the background (progress goes through the Notifier). */
+  decide(input: { requestId: string; userId: string; decision: 'approve' | 'deny'; reason?: string }): Promise<Result<FixRequest, Rejection>>;
+}
+
+export interface InspectService {
+  inspect(ref: InstanceRef, actor: string): Promise<InspectOutcome>;
+}
