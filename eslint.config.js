@@ -16,7 +16,10 @@ export default tseslint.config(
         { selector: "Property[key.name='shell'][value.value=true]", message: 'Never run a shell: pass argv arrays to execa.' },
         { selector: "TSAsExpression > TSAsExpression[typeAnnotation.type='TSUnknownKeyword']", message: 'No `as unknown as` casts.' },
       ],
-      'no-restricted-imports': ['error', { names: ['child_process', 'node:child_process'], message: 'Use execa with argv arrays.' }],
+      'no-restricted-imports': ['error', { paths: [
+        { name: 'child_process', message: 'Use execa with argv arrays.' },
+        { name: 'node:child_process', message: 'Use execa with argv arrays.' },
+      ] }],
     },
   },
   {

@@ -144,3 +144,8 @@ export interface Notifier {
 export interface ApproverDirectory {
   isApprover(userId: string): Promise<boolean>;
 }
+
+/** Per-key (Slack user) command limit. Over the limit the caller is told when to retry; nothing is dropped silently. */
+export interface CommandLimiter {
+  take(key: string): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }>;
+}
