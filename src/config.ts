@@ -1,0 +1,140 @@
+/**
+ * The configuration: one zod schema over the environment (DESIGN.md §6). The only reader of process.env is the
+ * caller that passes it in. Errors name the variable and say what is expected.
+ */
+import { z } from 'zod';
+import { parseDuration } from './core/duration.js';
+import { parsePoolName, type PoolName } from './core/ids.js';
+import { err, ok, type Result } from './core/result.js';
+
+const optionalText = z.string().trim().transform((s) => (s === '' ? undefined : s)).optional();
+
+function duration(defaultValue: string) {
+  return z.string().trim().default(defaultValue).transform((text, ctx) => {
+    const r = parseDuration(text);
+    if (!r.ok) {
+      ctx.addIssue({ code: 'custom', message: `${r.error} (for example 15m, 90s, 500ms)` });
+      return z.NEVER;
+    }
+    return r.value;
+  });
+}
+
+function positiveInt(defaultValue: number) {
+  return z.coerce.number({ message: 'expected a whole number' }).int('expected a whole number').positive('expected a number above 0').default(defaultValue);
+}
+
+const pool = z.string().trim().transform((text, ctx) => {
+  const r = parsePoolName(text);
+  if (!r.ok) {
+    ctx.addIssue({ code: 'custom', message: r.error });
+    return z.NEVER;
+  }
+  return r.value;
+});
+
+const pools = z.string().default('volumes').transform((text, ctx): PoolName[] => {
+  const out: PoolName[] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const r = parsePoolName(part);
+    if (r.ok) out.push(r.value);
+    else ctx.addIssue({ code: 'custom', message: r.error });
+  }
+  return out;
+});
+
+const idList = (pattern: RegExp, what: string) =>
+  z.string().default('').transform((text, ctx) => {
+    const ids = text.split(/[\s,]+/).filter((s) => s !== '');
+    for (const id of ids) if (!pattern.test(id)) ctx.addIssue({ code: 'custom', message: `"${id}" is not a Slack ${what} id` });
+    return ids;
+  });
+
+/** Everything but the Slack credentials, which only `serve` needs. */
+const BaseEnv = z.object({
+  VMLOCKS_NOVA_POOL: pool.default('vms' as PoolName),
+  VMLOCKS_CINDER_POOLS: pools,
+  VMLOCKS_DB: z.string().trim().min(1).default('./vmlocks.db'),
+  VMLOCKS_APPROVAL_TTL: duration('15m'),
+  CEPH_CONF: optionalText,
+  CEPH_ID: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a CephX user id without "client.", e.g. vmlocks').optional(),
+  CEPH_KEYRING: optionalText,
+  VMLOCKS_CEPH_TIMEOUT: duration('10s'),
+  VMLOCKS_NOVA_TIMEOUT: duration('10s'),
+  VMLOCKS_REBOOT_TIMEOUT: duration('5m'),
+  VMLOCKS_CEPH_CONCURRENCY: positiveInt(4),
+  VMLOCKS_CEPH_MIN_TIME: duration('0ms'),
+  VMLOCKS_NOVA_CONCURRENCY: positiveInt(8),
+  VMLOCKS_NOVA_MIN_TIME: duration('0ms'),
+  VMLOCKS_USER_COMMANDS: positiveInt(10),
+  VMLOCKS_USER_COMMANDS_WINDOW: duration('1m'),
+  VMLOCKS_FIX_BRAKE: positiveInt(10),
+  VMLOCKS_FIX_BRAKE_WINDOW: duration('10m'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+const SlackEnv = z.object({
+  VMLOCKS_SLACK_MODE: z.enum(['socket', 'http']).default('socket'),
+  SLACK_BOT_TOKEN: z.string({ message: 'required: the bot token (xoxb-…) from your Slack app, see manifest.yml' }).trim().regex(/^xoxb-/, 'expected a bot token starting with xoxb- (see manifest.yml)'),
+  SLACK_SIGNING_SECRET: z.string({ message: 'required: the signing secret from your Slack app\'s Basic Information page' }).trim().min(8, 'expected the app\'s signing secret'),
+  SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-/, 'expected an app-level token starting with xapp- with the connections:write scope (see manifest.yml)').optional(),
+  SLACK_API_URL: z.url({ message: 'expected a URL such as https://slack.com/api/' }).optional(),
+  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000),
+  VMLOCKS_INCIDENT_CHANNEL: z.string({ message: 'required: the channel id (C…) for notifications and approvals' }).trim().regex(/^[CG][A-Z0-9]{6,}$/, 'expected a channel id such as C0123456789 (not a #name)'),
+  VMLOCKS_APPROVALS_CHANNEL: z.string().trim().regex(/^[CG][A-Z0-9]{6,}$/, 'expected a channel id such as C0123456789').optional(),
+  VMLOCKS_APPROVERS: idList(/^[UW][A-Z0-9]{6,}$/, 'user'),
+  VMLOCKS_APPROVER_GROUP: z.string().trim().regex(/^S[A-Z0-9]{6,}$/, 'expected a user group id such as S0123456789').optional(),
+  VMLOCKS_SLACK_TIMEOUT: duration('10s'),
+  VMLOCKS_SLACK_POST_INTERVAL: duration('1s'),
+}).refine((e) => e.VMLOCKS_SLACK_MODE === 'http' || e.SLACK_APP_TOKEN !== undefined, {
+  path: ['SLACK_APP_TOKEN'], message: 'required in Socket Mode (the default): an app-level token xapp-… with connections:write (see manifest.yml), or set VMLOCKS_SLACK_MODE=http',
+});
+
+export type BaseConfig = ReturnType<typeof toBase>;
+export type SlackConfig = z.output<typeof SlackEnv>;
+export type Config = BaseConfig & { slack: SlackConfig };
+
+function toBase(e: z.output<typeof BaseEnv>, env: NodeJS.ProcessEnv) {
+  return {
+    novaPool: e.VMLOCKS_NOVA_POOL,
+    cinderPools: e.VMLOCKS_CINDER_POOLS,
+    dbPath: e.VMLOCKS_DB,
+    approvalTtlMs: e.VMLOCKS_APPROVAL_TTL,
+    logLevel: e.LOG_LEVEL,
+    ceph: {
+      conf: e.CEPH_CONF, id: e.CEPH_ID, keyring: e.CEPH_KEYRING, timeoutMs: e.VMLOCKS_CEPH_TIMEOUT,
+      concurrency: e.VMLOCKS_CEPH_CONCURRENCY, minTimeMs: e.VMLOCKS_CEPH_MIN_TIME,
+    },
+    nova: {
+      timeoutMs: e.VMLOCKS_NOVA_TIMEOUT, rebootTimeoutMs: e.VMLOCKS_REBOOT_TIMEOUT,
+      concurrency: e.VMLOCKS_NOVA_CONCURRENCY, minTimeMs: e.VMLOCKS_NOVA_MIN_TIME,
+    },
+    limits: {
+      userCommands: e.VMLOCKS_USER_COMMANDS, userCommandsWindowMs: e.VMLOCKS_USER_COMMANDS_WINDOW,
+      fixBrake: e.VMLOCKS_FIX_BRAKE, fixBrakeWindowMs: e.VMLOCKS_FIX_BRAKE_WINDOW,
+    },
+    /** The environment, for the OpenStack loader (OS_CLOUD, clouds.yaml, OS_*), which reads it as openstackclient does. */
+    env,
+  };
+}
+
+function explain(error: z.ZodError): string {
+  return `vmlocks: invalid configuration\n${z.prettifyError(error)}\nSee the configuration table in README.md.`;
+}
+
+/** For commands that do not talk to Slack (`inspect`, `audit`). */
+export function loadBaseConfig(env: NodeJS.ProcessEnv): Result<BaseConfig, string> {
+  const base = BaseEnv.safeParse(env);
+  return base.success ? ok(toBase(base.data, env)) : err(explain(base.error));
+}
+
+/** For `serve`: everything, Slack included. */
+export function loadConfig(env: NodeJS.ProcessEnv): Result<Config, string> {
+  const base = BaseEnv.safeParse(env);
+  const slack = SlackEnv.safeParse(env);
+  if (!base.success || !slack.success) {
+    const issues = [...(base.success ? [] : base.error.issues), ...(slack.success ? [] : slack.error.issues)];
+    return err(explain(new z.ZodError(issues)));
+  }
+  return ok({ ...toBase(base.data, env), slack: slack.data });
+}

@@ -1,0 +1,91 @@
+/**
+ * Step two of DESIGN.md §5: a second, authorised engineer approves (or someone denies). The approver is checked at
+ * click time; the decision is a compare-and-set in the store, so double clicks, concurrent approvers, Slack
+ * retries and several replicas give one decision and one run.
+ */
+import { decide } from '../core/approval.js';
+import type { FixRequest, Rejection } from '../core/fix-request.js';
+import { err, ok, type Result } from '../core/result.js';
+import type { ApproverDirectory, AuditLog, Clock, FixRequestStore, Notifier } from '../ports.js';
+import type { Logger } from '../adapters/observability/logger.js';
+import type { Metrics } from '../adapters/observability/metrics.js';
+
+export type BrakeCheck = { allowed: true } | { allowed: false; count: number; limit: number; windowMs: number; message: string };
+
+export interface DecideDeps {
+  store: FixRequestStore;
+  audit: AuditLog;
+  notifier: Notifier;
+  approvers: ApproverDirectory;
+  brake: { check(): BrakeCheck };
+  clock: Clock;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Starts the run in the background; called once, by the caller whose compare-and-set won. */
+  startRun(request: FixRequest): void;
+}
+
+export interface DecideInput {
+  requestId: string;
+  userId: string;
+  decision: 'approve' | 'deny';
+  reason?: string;
+}
+
+function refuse(deps: DecideDeps, request: FixRequest, userId: string, rejection: Rejection): { ok: false; error: Rejection } {
+  deps.metrics?.decisions.inc({ decision: `refused_${rejection.code}` });
+  deps.audit.append({
+    at: deps.clock.now().toISOString(), actor: userId, action: 'refuse', instanceId: request.instanceId, requestId: request.id,
+    detail: `${rejection.code}: ${rejection.detail}`,
+  });
+  void deps.notifier.notify({ kind: 'refused', request, userId, reason: rejection.detail });
+  return err(rejection);
+}
+
+export async function decideRequest(deps: DecideDeps, input: DecideInput): Promise<Result<FixRequest, Rejection>> {
+  const request = deps.store.get(input.requestId);
+  if (request === null) return err({ code: 'not_found', detail: `There is no fix request ${input.requestId}.` });
+
+  // Authorised at click time: a user removed from the group a minute ago can no longer approve.
+  const isAuthorised = await deps.approvers.isApprover(input.userId);
+  const at = deps.clock.now().toISOString();
+  const event = input.decision === 'approve'
+    ? { type: 'approve' as const, userId: input.userId, isAuthorised, at }
+    : { type: 'deny' as const, userId: input.userId, isAuthorised, reason: input.reason ?? '', at };
+  const decided = decide(request, event);
+  if (!decided.ok) return refuse(deps, request, input.userId, decided.error);
+
+  if (input.decision === 'approve') {
+    const brake = deps.brake.check();
+    if (!brake.allowed) {
+      void deps.notifier.notify({ kind: 'brake', request, count: brake.count, limit: brake.limit, windowMs: brake.windowMs });
+      return refuse(deps, request, input.userId, { code: 'brake', detail: brake.message });
+    }
+  }
+
+  if (!deps.store.transition(request.id, ['pending'], decided.value.state, decided.value.patch)) {
+    // Someone else's compare-and-set won: answer as the state machine would now.
+    const now = deps.store.get(request.id) ?? request;
+    const again = decide(now, event);
+    return refuse(deps, now, input.userId, again.ok ? { code: 'already_decided', detail: 'This request was decided a moment ago.' } : again.error);
+  }
+
+  let updated: FixRequest = { ...request, ...decided.value.patch, state: decided.value.state };
+  if (updated.state === 'approved') {
+    // Start the run in the same tick as the approval (no await in between): the fix brake counts runs started,
+    // and two approvals must not both see room for one more fix.
+    deps.store.transition(updated.id, ['approved'], 'running', { lastStep: 'reinspect' });
+    updated = { ...updated, state: 'running', lastStep: 'reinspect' };
+  }
+  deps.metrics?.decisions.inc({ decision: input.decision === 'approve' ? 'approved' : 'denied' });
+  deps.audit.append({
+    at, actor: input.userId, action: input.decision, instanceId: updated.instanceId, requestId: updated.id,
+    detail: input.decision === 'approve' ? `approved the fix requested by ${updated.requestedBy}` : `denied: ${updated.denyReason ?? ''}`,
+  });
+  deps.logger.info({ event: 'decision', requestId: updated.id, decision: updated.state, userId: input.userId }, 'fix request decided');
+  await deps.notifier.updateApprovalMessage(updated);
+  await deps.notifier.notify({ kind: updated.state === 'running' ? 'approved' : 'denied', request: updated });
+  if (updated.state === 'running') deps.startRun(updated);
+  else await deps.notifier.tellUser(updated.requestedBy, `Your fix request ${updated.id} for ${updated.instanceName} was denied by <@${input.userId}>: ${updated.denyReason ?? ''}`, updated.origin);
+  return ok(updated);
+}

@@ -1,0 +1,98 @@
+/**
+ * Gathers the InspectionSnapshot of one instance: Nova and Ceph calls in parallel where they are independent.
+ * Every source that fails is recorded in the snapshot (never thrown), so the core can answer `unknown` with the
+ * reason instead of guessing.
+ */
+import { imageSpec, parseImageName, type ImageSpec, type InstanceId, type PoolName } from '../core/ids.js';
+import { err, ok, type Result } from '../core/result.js';
+import type { DiskObservation, DiskRole, InspectionSnapshot, NovaInstanceView } from '../core/snapshot.js';
+import type { CephPort, Clock, NovaPort } from '../ports.js';
+import { describeError } from './describe-error.js';
+
+export interface ObserveDeps {
+  ceph: CephPort;
+  nova: NovaPort;
+  novaPool: PoolName;
+  cinderPools: PoolName[];
+  clock: Clock;
+}
+
+async function settle<T>(work: Promise<T>): Promise<Result<T, string>> {
+  try {
+    return ok(await work);
+  } catch (e) {
+    return err(describeError(e));
+  }
+}
+
+interface DiskRef { image: ImageSpec; role: DiskRole; volumeId?: string }
+
+/** Nova's ephemeral disks are `<uuid>_disk`, `<uuid>_disk.local`, `<uuid>_disk.swap`, …: every image named `<uuid>_*`. */
+async function findEphemeralDisks(deps: ObserveDeps, id: InstanceId): Promise<Result<DiskRef[], string>> {
+  const images = await settle(deps.ceph.listImages(deps.novaPool));
+  if (!images.ok) return err(`could not list pool ${deps.novaPool}: ${images.error}`);
+  return ok(images.value.filter((name) => name.startsWith(`${id}_`)).sort().map((name) => ({ image: imageSpec(deps.novaPool, name), role: 'ephemeral' as const })));
+}
+
+/** Cinder's RBD driver names a volume's image `volume-<volume-id>`; with several pools, find which one holds it. */
+async function findVolumeDisk(deps: ObserveDeps, volumeId: string): Promise<Result<DiskRef, string>> {
+  const name = parseImageName(`volume-${volumeId}`);
+  if (!name.ok) return err(`Nova lists attached volume "${volumeId}", which is not a valid volume id: ${name.error}`);
+  if (deps.cinderPools.length === 1) return ok({ image: imageSpec(deps.cinderPools[0] as PoolName, name.value), role: 'volume', volumeId });
+  const listings = await Promise.all(deps.cinderPools.map(async (pool) => ({ pool, images: await settle(deps.ceph.listImages(pool)) })));
+  const holder = listings.find((l) => l.images.ok && l.images.value.includes(name.value));
+  if (holder) return ok({ image: imageSpec(holder.pool, name.value), role: 'volume', volumeId });
+  const failed = listings.filter((l) => !l.images.ok).map((l) => l.pool);
+  return err(failed.length > 0
+    ? `volume ${volumeId}: not found in the readable pools, and could not list ${failed.join(', ')}`
+    : `volume ${volumeId} is attached in Nova but volume-${volumeId} is in none of the pools ${deps.cinderPools.join(', ')}`);
+}
+
+async function observeDisk(deps: ObserveDeps, ref: DiskRef): Promise<DiskObservation> {
+  const [locks, watchers, info] = await Promise.all([
+    settle(deps.ceph.listLocks(ref.image)),
+    settle(deps.ceph.listWatchers(ref.image)),
+    settle(deps.ceph.imageInfo(ref.image)),
+  ]);
+  return { ...ref, locks, watchers, info };
+}
+
+/** The instance's host state from Nova: the compute service and the hypervisor's IP. */
+async function observeHost(deps: ObserveDeps, instance: NovaInstanceView) {
+  if (instance.host === null) return { computeService: ok(null), hostIp: null };
+  const [service, hostIp] = await Promise.all([
+    settle(deps.nova.getComputeService(instance.host)),
+    instance.hypervisorHostname === null ? Promise.resolve(ok(null)) : settle(deps.nova.getHostIp(instance.hypervisorHostname)),
+  ]);
+  return {
+    computeService: service.ok ? service : err(`could not read ${instance.host}'s nova-compute service: ${service.error}`),
+    hostIp: hostIp.ok ? hostIp.value : null,
+  };
+}
+
+export async function observeInstance(deps: ObserveDeps, instance: NovaInstanceView, novaError?: string): Promise<InspectionSnapshot> {
+  const discoveryErrors: string[] = novaError === undefined ? [] : [novaError];
+  const [host, blocklist, ephemeral, volumes] = await Promise.all([
+    novaError === undefined ? observeHost(deps, instance) : Promise.resolve({ computeService: err(novaError), hostIp: null }),
+    settle(deps.ceph.listBlocklist()),
+    findEphemeralDisks(deps, instance.id),
+    Promise.all(instance.volumeIds.map((v) => findVolumeDisk(deps, v))),
+  ]);
+  const refs: DiskRef[] = [];
+  if (ephemeral.ok) refs.push(...ephemeral.value);
+  else discoveryErrors.push(ephemeral.error);
+  for (const v of volumes) {
+    if (v.ok) refs.push(v.value);
+    else discoveryErrors.push(v.error);
+  }
+  const disks = await Promise.all(refs.map((ref) => observeDisk(deps, ref)));
+  return {
+    observedAt: deps.clock.now().toISOString(),
+    instance,
+    computeService: host.computeService,
+    hostIp: host.hostIp,
+    blocklist: blocklist.ok ? blocklist : err(`could not read the OSD blocklist: ${blocklist.error}`),
+    disks,
+    discoveryErrors,
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Step one of DESIGN.md §5: the requester asks for the fix from a stale report. vmlocks inspects again (the
+ * report the button came from may be minutes old), records a pending request with exactly the stale locks it
+ * saw, and posts the approval message.
+ */
+import { randomBytes } from 'node:crypto';
+import { approvedLocksOf, buildFixPlan } from '../core/fix-plan.js';
+import type { InstanceId } from '../core/ids.js';
+import type { FixRequest } from '../core/fix-request.js';
+import { err, ok, type Result } from '../core/result.js';
+import type { AuditLog, Clock, FixRequestStore, Notifier } from '../ports.js';
+import type { Logger } from '../adapters/observability/logger.js';
+import type { InstanceReport } from '../core/report.js';
+import type { RequestRefusal } from './types.js';
+import { describeError } from './describe-error.js';
+
+export interface RequestFixDeps {
+  store: FixRequestStore;
+  audit: AuditLog;
+  notifier: Notifier;
+  clock: Clock;
+  logger: Logger;
+  approvalTtlMs: number;
+  inspectById(id: InstanceId): Promise<InstanceReport | null>;
+}
+
+export function newRequestId(): string {
+  return `fx-${randomBytes(5).toString('hex')}`;
+}
+
+/** The store's one-open-request-per-instance guard throws an error that carries the existing request. */
+function existingFrom(e: unknown): FixRequest | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const existing: unknown = Reflect.get(e, 'existing');
+  return existing !== null && typeof existing === 'object' && 'id' in existing ? (existing as FixRequest) : undefined;
+}
+
+function alreadyOpen(existing: FixRequest): RequestRefusal {
+  return { code: 'already_open', existing, detail: `A fix for ${existing.instanceName} is already ${existing.state} (request ${existing.id}, asked by <@${existing.requestedBy}>). Follow that one.` };
+}
+
+export async function requestFix(
+  deps: RequestFixDeps,
+  input: { instanceId: InstanceId; requestedBy: string; origin: { channel: string; user: string } | null },
+): Promise<Result<FixRequest, RequestRefusal>> {
+  const open = deps.store.findOpen(input.instanceId);
+  if (open) return err(alreadyOpen(open));
+
+  const report = await deps.inspectById(input.instanceId);
+  if (report === null) return err({ code: 'not_found', detail: `Nova no longer knows instance ${input.instanceId}.` });
+  if (report.verdict !== 'stale') {
+    return err({ code: 'not_stale', detail: `${report.instance.name} is ${report.verdict} now, not stale: nothing to fix. ${report.evidence.join(' ')}`.trim() });
+  }
+
+  const now = deps.clock.now();
+  const request: FixRequest = {
+    id: newRequestId(),
+    instanceId: report.instance.id,
+    instanceName: report.instance.name,
+    requestedBy: input.requestedBy,
+    requestedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + deps.approvalTtlMs).toISOString(),
+    state: 'pending',
+    approvedLocks: approvedLocksOf(report),
+    plan: buildFixPlan(report),
+    evidence: [...report.evidence, ...report.disks.flatMap((d) => d.locks.filter((l) => l.verdict === 'stale').flatMap((l) => l.evidence))],
+    decidedBy: null, decidedAt: null, denyReason: null, approvalMessage: null,
+    origin: input.origin, lastStep: null, finishedAt: null, outcome: null,
+  };
+  try {
+    deps.store.create(request);
+  } catch (e) {
+    const existing = existingFrom(e);
+    if (existing) return err(alreadyOpen(existing));
+    throw e;
+  }
+  deps.audit.append({
+    at: request.requestedAt, actor: input.requestedBy, action: 'request', instanceId: request.instanceId, requestId: request.id,
+    detail: `requested the fix of ${request.approvedLocks.length} stale lock(s): ${request.approvedLocks.map((l) => `${l.image} ${l.id} ${l.locker} ${l.address}`).join('; ')}`,
+  });
+  let message;
+  try {
+    message = await deps.notifier.postApprovalMessage(request);
+  } catch (e) {
+    // Without its message nobody can approve the request, and it would block the instance until it expires.
+    const reason = `the approval message could not be posted: ${describeError(e)}`;
+    deps.store.transition(request.id, ['pending'], 'denied', { decidedBy: 'system', decidedAt: deps.clock.now().toISOString(), denyReason: reason });
+    deps.audit.append({ at: deps.clock.now().toISOString(), actor: 'system', action: 'deny', instanceId: request.instanceId, requestId: request.id, detail: reason });
+    throw e;
+  }
+  deps.store.update(request.id, { approvalMessage: message });
+  const stored = { ...request, approvalMessage: message };
+  await deps.notifier.notify({ kind: 'requested', request: stored });
+  return ok(stored);
+}

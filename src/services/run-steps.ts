@@ -1,0 +1,110 @@
+/**
+ * The bookkeeping around each step of a fix run: the step row in the store, `lastStep` (so that a crash is
+ * reported with the step it reached), the audit of every command and HTTP request, and the progress shown in
+ * Slack. The steps themselves are in run-fix.ts.
+ */
+import type { StepName } from '../core/fix-plan-types.js';
+import type { FixRequest } from '../core/fix-request.js';
+import type { AuditLog, Clock, CommandRecord, FixRequestStore, FixRunStep, HttpRecord, Notifier } from '../ports.js';
+import type { Logger } from '../adapters/observability/logger.js';
+import { describeError } from './describe-error.js';
+
+export interface StepDeps {
+  store: FixRequestStore;
+  audit: AuditLog;
+  notifier: Notifier;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface StepResult {
+  status: 'ok' | 'skipped';
+  detail: string;
+}
+
+/** A step failed: the run stops here. `abort` means nothing was changed (re-inspection disagreed). */
+export class RunStopped extends Error {
+  constructor(readonly step: StepName, readonly detail: string, readonly abort: boolean) {
+    super(`${step}: ${detail}`);
+    this.name = 'RunStopped';
+  }
+}
+
+/** Pulls the argv/exit code/stderr of a failed command out of an adapter error, when it carries them. */
+function commandOfError(e: unknown, durationMs: number): CommandRecord | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const argv: unknown = Reflect.get(e, 'argv');
+  if (!Array.isArray(argv)) return undefined;
+  const exitCode: unknown = Reflect.get(e, 'exitCode');
+  const stderr: unknown = Reflect.get(e, 'stderr');
+  return {
+    argv: argv.map(String), exitCode: typeof exitCode === 'number' ? exitCode : -1, durationMs,
+    stdoutExcerpt: '', stderrExcerpt: typeof stderr === 'string' ? stderr.slice(0, 2000) : describeError(e),
+  };
+}
+
+export class StepRunner {
+  private seq = 0;
+  readonly steps: FixRunStep[] = [];
+
+  constructor(private readonly deps: StepDeps, private readonly request: FixRequest) {}
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  /** Audits one command (argv verbatim) or HTTP request; on failure audits what the error tells, then rethrows. */
+  async audited<T extends CommandRecord | HttpRecord>(step: StepName, work: () => Promise<T>): Promise<T> {
+    const started = this.deps.clock.now().getTime();
+    const base = { actor: 'system', instanceId: this.request.instanceId, requestId: this.request.id };
+    try {
+      const record = await work();
+      const entry = 'argv' in record
+        ? { ...base, at: this.now(), action: 'command', detail: `${step}: exit ${record.exitCode}`, command: record }
+        : { ...base, at: this.now(), action: 'http', detail: `${step}: HTTP ${record.status}`, http: record };
+      this.deps.audit.append(entry);
+      return record;
+    } catch (e) {
+      const command = commandOfError(e, this.deps.clock.now().getTime() - started);
+      this.deps.audit.append({ ...base, at: this.now(), action: command ? 'command' : 'error', detail: `${step} failed: ${describeError(e)}`, ...(command ? { command } : {}) });
+      throw e;
+    }
+  }
+
+  /** Runs one step: records it, times it, reports it. A thrown error stops the run. */
+  async run(step: StepName, work: () => Promise<StepResult>): Promise<void> {
+    const seq = ++this.seq;
+    const startedAt = this.now();
+    const t0 = this.deps.clock.now().getTime();
+    this.deps.store.update(this.request.id, { lastStep: step });
+    this.deps.store.recordStep({ requestId: this.request.id, seq, step, status: 'started', startedAt, finishedAt: null, detail: '' });
+    let row: FixRunStep;
+    try {
+      const result = await work();
+      row = { requestId: this.request.id, seq, step, status: result.status, startedAt, finishedAt: this.now(), detail: result.detail };
+    } catch (e) {
+      const stopped = e instanceof RunStopped ? e : new RunStopped(step, describeError(e), false);
+      row = { requestId: this.request.id, seq, step, status: 'failed', startedAt, finishedAt: this.now(), detail: stopped.detail };
+      await this.finishStep(row, t0);
+      throw stopped;
+    }
+    await this.finishStep(row, t0);
+  }
+
+  private async finishStep(row: FixRunStep, t0: number): Promise<void> {
+    const durationMs = this.deps.clock.now().getTime() - t0;
+    this.deps.store.recordStep(row);
+    this.steps.push(row);
+    this.deps.audit.append({
+      at: this.now(), actor: 'system', action: 'step', instanceId: this.request.instanceId, requestId: this.request.id,
+      detail: `${row.step} ${row.status} in ${durationMs} ms: ${row.detail}`,
+    });
+    this.deps.logger.info({ event: 'fix_step', requestId: this.request.id, step: row.step, status: row.status, durationMs }, row.detail);
+    // Incident-channel posts are queued (about one a second) and must not slow the run; the approval message is
+    // updated in order, before the next step starts, so that a late update never overwrites a newer one.
+    if (row.status !== 'started') {
+      void this.deps.notifier.notify({ kind: 'step', request: this.request, step: row.step, status: row.status, detail: row.detail, durationMs });
+    }
+    await this.deps.notifier.updateApprovalMessage({ ...this.request, state: 'running', lastStep: row.step }, [...this.steps]);
+  }
+}
