@@ -7,6 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 case "${1:-up}" in
   up)
+    "$here/install-lab-packages.sh"
     # Ceph is quick (~3 s); Nova takes ~50 s cold. Start both at once.
     "$here/ceph-lab.sh" start >&2 & ceph_pid=$!
     "$here/nova-lab.sh" start >&2 & nova_pid=$!
