@@ -1,0 +1,73 @@
+/**
+ * The evidence sentences, in one place so that their wording stays stable: tests, the Slack report and the
+ * CLI show them verbatim. Each sentence states a fact; the caller orders them, decisive one first.
+ */
+import type { EntityAddr, ImageSpec } from './ids.js';
+import type { ComputeServiceView, RbdWatcher } from './snapshot.js';
+import { formatClock } from './time-format.js';
+
+const PARTIAL = 'not removing anything on partial information';
+
+const POWER_STATE_NAMES: Record<number, string> = {
+  0: 'NOSTATE', 1: 'RUNNING', 3: 'PAUSED', 4: 'SHUTDOWN', 6: 'CRASHED', 7: 'SUSPENDED',
+};
+
+export function powerStateName(powerState: number | null): string {
+  if (powerState === null) return 'unknown';
+  return POWER_STATE_NAMES[powerState] ?? String(powerState);
+}
+
+export const say = {
+  // --- alive
+  watcherHoldsLock: (w: RbdWatcher) => `watcher ${w.address} holds the lock (cookie ${w.cookie})`,
+  watcherHasLockAddress: (w: RbdWatcher) => `watcher ${w.address} has the lock's address (cookie ${w.cookie})`,
+  watcherOtherCookie: (w: RbdWatcher, handle: string) =>
+    `watcher ${w.address} has the lock's address with cookie ${w.cookie}, not the lock's handle ${handle}: ` +
+    'the owner client is still connected, so the lock is treated as alive',
+  watcherOtherPort: (w: RbdWatcher, owner: EntityAddr) =>
+    `watcher ${w.address} has the IP and nonce of the lock owner ${owner} (same client): the owner is still connected`,
+  watcherOnOtherImage: (w: RbdWatcher, image: ImageSpec) =>
+    `watcher ${w.address} on ${image} is the lock owner's client: the owner is still connected`,
+
+  // --- the decisive fact for stale and unknown
+  noMatchingWatcher: (addr: EntityAddr) => `no watcher has address ${addr}`,
+
+  // --- corroborations
+  blocklisted: (addr: EntityAddr, until: string, observedAt: string) =>
+    `${addr} is in the OSD blocklist until ${formatClock(until, observedAt)}`,
+  hostBlocklisted: (entry: EntityAddr, owner: EntityAddr, until: string, observedAt: string) =>
+    `${entry} is in the OSD blocklist until ${formatClock(until, observedAt)}: every client of that IP, ${owner} included, is fenced`,
+  computeForcedDown: (svc: ComputeServiceView) => `${svc.host} nova-compute is forced down`,
+  computeDown: (svc: ComputeServiceView, observedAt: string) =>
+    svc.updatedAt === null
+      ? `${svc.host} nova-compute is down (no heartbeat recorded)`
+      : `${svc.host} nova-compute is down since ${formatClock(svc.updatedAt, observedAt)}`,
+  hostStatus: (status: string) => `host_status is ${status}`,
+  newClientOnSameHost: (w: RbdWatcher) => `watcher ${w.address} on the same host (new client)`,
+  noWatcherNotRunning: (name: string, powerState: number | null, vmState: string | null) =>
+    `the image has no watcher and Nova says ${name} is not running (power state ${powerStateName(powerState)}, vm_state ${vmState ?? 'unknown'})`,
+
+  // --- why not stale
+  nothingCorroborates: (facts: string[]) =>
+    `nothing corroborates that the owner is dead (${facts.join(', ')}); check again in a minute: ` +
+    'a dead client\'s watch expires after osd_client_watch_timeout (30 s)',
+  zeroNonce: (addr: EntityAddr) =>
+    `the lock's address ${addr} has nonce 0: fencing it would blocklist every client of that IP (all the host's VMs); remove this lock by hand`,
+  notExclusiveLock: (id: string) =>
+    `lock "${id}" is not a librbd exclusive lock (auto <handle>): someone or some tool took it on purpose; remove it by hand`,
+
+  // --- partial failures
+  blocklistFailed: (error: string) => `could not read the OSD blocklist: ${error}; ${PARTIAL}`,
+  computeServiceFailed: (host: string | null, error: string) =>
+    `could not look up ${host ?? 'the host'}'s nova-compute service: ${error}; ${PARTIAL}`,
+  locksFailed: (image: ImageSpec, error: string) => `could not read the locks of ${image}: ${error}; ${PARTIAL}`,
+  watchersFailed: (image: ImageSpec, error: string) => `could not read the watchers of ${image}: ${error}; ${PARTIAL}`,
+  discoveryFailed: (error: string) => `could not list every disk: ${error}; ${PARTIAL}`,
+  infoFailed: (image: ImageSpec, error: string) => `could not read the image info of ${image}: ${error}; its object map was not checked`,
+
+  // --- host facts (instance level)
+  computeUp: (svc: ComputeServiceView) => `${svc.host} nova-compute is up`,
+  noHost: (name: string) => `${name} has no compute host`,
+  noComputeService: (host: string) => `Nova has no nova-compute service on ${host}`,
+  objectMapInvalid: (image: ImageSpec, flags: string[]) => `the object map of ${image} must be rebuilt (${flags.join(', ')})`,
+} as const;
