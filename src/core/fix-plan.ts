@@ -1,0 +1,102 @@
+/**
+ * buildFixPlan(): the fix of DESIGN.md §4 as data, shown before approval and executed step by step. It only
+ * ever touches the report's stale locks; alive and unknown locks are never in a plan.
+ */
+import { hasZeroNonce, isSameClient } from './client-match.js';
+import type { FixStep } from './fix-plan-types.js';
+import type { EntityAddr, InstanceId } from './ids.js';
+import type { DiskReport, InstanceReport, LockAssessment } from './report.js';
+import { UnsafePlanError } from './unsafe-plan-error.js';
+
+export { approvedLocksOf, compareApproved } from './compare-approved.js';
+
+function staleLocks(report: InstanceReport): LockAssessment[] {
+  return report.disks.flatMap((d) => d.locks.filter((l) => l.verdict === 'stale'));
+}
+
+/** The safety checks of the plan, repeated here because a report may come from a store, not from analyseLocks(). */
+function assertSafe(report: InstanceReport, stale: LockAssessment[]): void {
+  const watchers = report.disks.flatMap((d) => d.watchers);
+  for (const l of stale) {
+    if (hasZeroNonce(l.lock.address)) {
+      throw new UnsafePlanError(`${l.lock.address} (owner of ${l.lock.id} on ${l.image}) has nonce 0 and fencing it would blocklist every client of that IP`);
+    }
+    const live = watchers.find((w) => isSameClient(w.address, l.lock.address));
+    if (live) throw new UnsafePlanError(`watcher ${live.address} is the client of ${l.lock.locker}, owner of ${l.lock.id} on ${l.image}: the owner is alive`);
+  }
+}
+
+function fenceSteps(stale: LockAssessment[]): FixStep[] {
+  const seen = new Set<EntityAddr>();
+  const steps: FixStep[] = [];
+  for (const l of stale) {
+    if (l.isBlocklisted || seen.has(l.lock.address)) continue;
+    seen.add(l.lock.address);
+    steps.push({
+      step: 'fence',
+      description: `Add ${l.lock.address} (${l.lock.locker}) to the OSD blocklist so the dead client can never write again.`,
+      address: l.lock.address,
+      argv: ['ceph', 'osd', 'blocklist', 'add', l.lock.address],
+    });
+  }
+  return steps;
+}
+
+function breakStep(l: LockAssessment): FixStep {
+  return {
+    step: 'break',
+    description: `Remove lock "${l.lock.id}" of ${l.lock.locker} from ${l.image}.`,
+    image: l.image, lockId: l.lock.id, locker: l.lock.locker,
+    argv: ['rbd', 'lock', 'rm', l.image, l.lock.id, l.lock.locker],
+  };
+}
+
+/**
+ * Rebuilding takes the image's exclusive lock; on a disk whose lock a live client holds, that would ask the
+ * live client to give it up. So only disks without an alive lock are repaired.
+ */
+function repairSteps(disks: DiskReport[]): FixStep[] {
+  return disks
+    .filter((d) => d.objectMapInvalid && !d.locks.some((l) => l.verdict === 'alive'))
+    .map((d) => ({
+      step: 'repair' as const,
+      description: `Rebuild the invalid object map of ${d.image}.`,
+      image: d.image,
+      argv: ['rbd', 'object-map', 'rebuild', d.image],
+    }));
+}
+
+function restartSteps(id: InstanceId, name: string): FixStep[] {
+  return [
+    {
+      step: 'reboot', instanceId: id,
+      description: `Hard-reboot ${name} through Nova (this also starts it if it is SHUTOFF).`,
+      request: { method: 'POST', path: `/servers/${id}/action`, body: { reboot: { type: 'HARD' } } },
+    },
+    {
+      step: 'wait', instanceId: id,
+      description: `Wait until ${name} is ACTIVE with power state RUNNING.`,
+      request: { method: 'GET', path: `/servers/${id}` },
+    },
+  ];
+}
+
+/**
+ * The steps that fix the report's stale locks, in order: reinspect, fence, break, repair, reboot, wait, confirm.
+ * Empty unless the verdict is `stale`. Throws UnsafePlanError if the report asks to fence a live or nonce-0 client.
+ */
+export function buildFixPlan(report: InstanceReport): FixStep[] {
+  if (report.verdict !== 'stale') return [];
+  const stale = staleLocks(report);
+  if (stale.length === 0) return [];
+  assertSafe(report, stale);
+  const { id, name } = report.instance;
+  return [
+    { step: 'reinspect', description: 'Inspect again and check that the stale locks are exactly the approved ones, still stale.' },
+    ...fenceSteps(stale),
+    ...stale.map(breakStep),
+    ...repairSteps(report.disks),
+    ...restartSteps(id, name),
+    { step: 'confirm', description: `Check that each disk of ${name} is locked by a client with a matching watcher.` },
+  ];
+}
