@@ -47,7 +47,10 @@ export interface FixRequest {
   outcome: string | null;
 }
 
-export type RejectionCode = 'self_approval' | 'not_authorised' | 'expired' | 'already_decided' | 'brake' | 'not_found';
+export type RejectionCode =
+  | 'self_approval' | 'not_authorised' | 'expired' | 'already_decided' | 'brake' | 'not_found'
+  | 'invalid_reason' // a denial without a reason, or one longer than 500 characters
+  | 'not_expired'; // an `expire` event before expiresAt
 
 export interface Rejection {
   code: RejectionCode;
