@@ -1,0 +1,10 @@
+/** Every migration, in order. Append new ones (002-..., 003-...); never edit or reorder released ones. */
+import { initial } from './001-initial.js';
+import type { Migration } from './migration.js';
+
+export type { Migration };
+
+export const MIGRATIONS: readonly Migration[] = [initial];
+
+/** The schema version this build of vmlocks writes: the last migration's. */
+export const SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

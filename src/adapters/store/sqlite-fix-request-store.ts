@@ -1,0 +1,132 @@
+/**
+ * FixRequestStore on SQLite. Decisions are compare-and-set in one UPDATE statement (`… WHERE id = ? AND state IN
+ * (…)`, won when `changes === 1`): SQLite runs one writer at a time over the whole file, so one click, one process
+ * or one replica wins and the others see 0 changes. Triggers record the decision and the run start in the same
+ * statement (migrations/001-initial.ts).
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { InstanceId } from '../../core/ids.js';
+import type { FixRequest, RequestState } from '../../core/fix-request.js';
+import type { Clock, FixRequestStore, FixRunStep } from '../../ports.js';
+import { patchAssignments, requestColumns } from './fix-request-columns.js';
+import { InstanceBusyError, StoreError } from './store-errors.js';
+import { StoredDecision, StoredFixRequest, StoredFixRunStep, parseRow } from './stored-rows.js';
+
+type Db = BetterSqlite3.Database;
+
+export interface SqliteFixRequestStore extends FixRequestStore {
+  /** Every approve/deny/expire/refusal of a request, oldest first. */
+  listDecisions(requestId: string): StoredDecision[];
+}
+
+const OPEN = `('pending', 'approved', 'running')`;
+const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+function sqliteCode(e: unknown): string | undefined {
+  return e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}
+
+export function createSqliteFixRequestStore(db: Db, clock: Clock): SqliteFixRequestStore {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  const prepare = (sql: string): BetterSqlite3.Statement => {
+    let s = statements.get(sql);
+    if (!s) statements.set(sql, (s = db.prepare(sql)));
+    return s;
+  };
+  const toRequest = (row: unknown, id: string): FixRequest => parseRow(StoredFixRequest, row, `fix request ${id}`);
+  const rowsToRequests = (rows: unknown[]): FixRequest[] => rows.map((row) => toRequest(row, rowId(row)));
+  const now = (): string => clock.now().toISOString();
+
+  function get(id: string): FixRequest | null {
+    const row: unknown = prepare('SELECT * FROM fix_requests WHERE id = ?').get(id);
+    return row === undefined ? null : toRequest(row, id);
+  }
+
+  function findOpen(instanceId: InstanceId): FixRequest | null {
+    const row: unknown = prepare(`SELECT * FROM fix_requests WHERE instance_id = ? AND state IN ${OPEN}`).get(instanceId);
+    return row === undefined ? null : toRequest(row, rowId(row));
+  }
+
+  function create(request: FixRequest, isRetry = false): void {
+    const { names, values } = requestColumns(request);
+    const sql = `INSERT INTO fix_requests (${names.join(', ')}, updated_at) VALUES (${placeholders(names.length + 1)})`;
+    try {
+      prepare(sql).run(...values, now());
+    } catch (e) {
+      const code = sqliteCode(e);
+      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StoreError('duplicate_id', `fix request ${request.id} exists already`, { cause: e });
+      if (code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
+      const existing = findOpen(request.instanceId);
+      if (existing) throw new InstanceBusyError(existing, { cause: e });
+      // The open request closed between our INSERT and the look-up: the instance is free now, try once more.
+      if (!isRetry) return create(request, true);
+      throw e;
+    }
+  }
+
+  function transition(id: string, from: RequestState[], to: RequestState, patch: Partial<FixRequest> = {}): boolean {
+    if (from.length === 0) return false;
+    const set = patchAssignments(id, patch, to);
+    const sql = `UPDATE fix_requests SET state = ?, updated_at = ?${set.sql} WHERE id = ? AND state IN (${placeholders(from.length)})`;
+    try {
+      return prepare(sql).run(to, now(), ...set.values, id, ...from).changes === 1;
+    } catch (e) {
+      // Only a move back into an open state can hit the one-open-request index.
+      const instanceId = sqliteCode(e) === 'SQLITE_CONSTRAINT_UNIQUE' ? get(id)?.instanceId : undefined;
+      const other = instanceId ? findOpen(instanceId) : null;
+      if (other) throw new InstanceBusyError(other, { cause: e });
+      throw e;
+    }
+  }
+
+  function update(id: string, patch: Partial<FixRequest>): void {
+    const set = patchAssignments(id, patch, null);
+    const changes = prepare(`UPDATE fix_requests SET updated_at = ?${set.sql} WHERE id = ?`).run(now(), ...set.values, id).changes;
+    if (changes !== 1) throw new StoreError('not_found', `fix request ${id} does not exist`);
+  }
+
+  function listByState(states: RequestState[]): FixRequest[] {
+    if (states.length === 0) return [];
+    const sql = `SELECT * FROM fix_requests WHERE state IN (${placeholders(states.length)}) ORDER BY requested_at, id`;
+    return rowsToRequests(prepare(sql).all(...states));
+  }
+
+  function countRunsStartedSince(since: string): number {
+    const t = new Date(since);
+    if (Number.isNaN(t.getTime())) throw new RangeError(`countRunsStartedSince: "${since}" is not an ISO time`);
+    // started_at is always written by toISOString(), so ISO strings compare in time order.
+    const row: unknown = prepare('SELECT count(*) AS n FROM fix_runs WHERE started_at >= ?').get(t.toISOString());
+    return typeof row === 'object' && row !== null && 'n' in row ? Number(row.n) : 0;
+  }
+
+  function recordStep(step: FixRunStep): void {
+    const sql = `INSERT INTO fix_run_steps (request_id, seq, step, status, started_at, finished_at, detail)
+      VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (request_id, seq) DO UPDATE SET step = excluded.step, status = excluded.status,
+        started_at = excluded.started_at, finished_at = excluded.finished_at, detail = excluded.detail`;
+    try {
+      prepare(sql).run(step.requestId, step.seq, step.step, step.status, step.startedAt, step.finishedAt, step.detail);
+    } catch (e) {
+      if (sqliteCode(e) !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw e;
+      throw new StoreError('not_found', `cannot record a step of fix request ${step.requestId}: it does not exist`, { cause: e });
+    }
+  }
+
+  function listSteps(requestId: string): FixRunStep[] {
+    return prepare('SELECT * FROM fix_run_steps WHERE request_id = ? ORDER BY seq')
+      .all(requestId)
+      .map((row) => parseRow(StoredFixRunStep, row, `a step of fix request ${requestId}`));
+  }
+
+  function listDecisions(requestId: string): StoredDecision[] {
+    return prepare('SELECT * FROM decisions WHERE request_id = ? ORDER BY seq')
+      .all(requestId)
+      .map((row) => parseRow(StoredDecision, row, `a decision on fix request ${requestId}`));
+  }
+
+  return { create, get, findOpen, transition, update, listByState, countRunsStartedSince, recordStep, listSteps, listDecisions };
+}
+
+function rowId(row: unknown): string {
+  return typeof row === 'object' && row !== null && 'id' in row && typeof row.id === 'string' ? row.id : '(no id)';
+}

@@ -1,0 +1,68 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION, StoreError, openSqliteStore } from '../../../src/adapters/store/index.js';
+import { tempDir } from './support/sample-request.js';
+
+describe('store migrations', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => { tmp = tempDir(); });
+  afterEach(() => tmp.remove());
+
+  it('applies every migration to an empty file and records the version', () => {
+    const store = openSqliteStore({ path: tmp.file() });
+    expect(store.schemaVersion).toBe(SCHEMA_VERSION);
+    store.close();
+
+    const raw = new Database(tmp.file(), { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const applied = raw.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+    expect(applied).toEqual([{ version: 1, name: 'initial' }]);
+    const tables = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(expect.arrayContaining(['fix_requests', 'decisions', 'fix_runs', 'fix_run_steps', 'audit_log']));
+    raw.close();
+  });
+
+  it('re-opens a migrated file without applying anything twice', () => {
+    openSqliteStore({ path: tmp.file() }).close();
+    const again = openSqliteStore({ path: tmp.file() });
+    expect(again.schemaVersion).toBe(SCHEMA_VERSION);
+    again.close();
+
+    const raw = new Database(tmp.file(), { readonly: true });
+    expect(raw.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(SCHEMA_VERSION);
+    raw.close();
+  });
+
+  it('refuses a database written by a newer vmlocks and leaves it untouched', () => {
+    openSqliteStore({ path: tmp.file() }).close();
+    const raw = new Database(tmp.file());
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+
+    let caught: unknown;
+    try {
+      openSqliteStore({ path: tmp.file() });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(StoreError);
+    expect(caught).toMatchObject({ code: 'schema_too_new', userMessage: expect.stringContaining('newer vmlocks') });
+
+    const after = new Database(tmp.file(), { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
+    after.close();
+  });
+
+  it('opens the file in WAL mode with foreign keys, synchronous NORMAL and a busy timeout', () => {
+    const store = openSqliteStore({ path: tmp.file(), busyTimeoutMs: 3_000 });
+    expect(store.connectionSettings()).toEqual({ journalMode: 'wal', synchronous: 1, foreignKeys: true, busyTimeoutMs: 3_000 });
+    store.close();
+  });
+
+  it('works on an in-memory database', () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    expect(store.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(store.listByState(['pending'])).toEqual([]);
+    store.close();
+  });
+});
