@@ -1,0 +1,61 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore, type SqliteStore } from '../../../src/adapters/store/index.js';
+import { startContenderPool, type ContenderPool } from './support/contender-pool.js';
+import { sampleRequest, tempDir } from './support/sample-request.js';
+
+// 20 connections to one file, spread over 4 threads that are released at the same instant: the shape of
+// simultaneous clicks handled by several processes or replicas sharing VMLOCKS_DB.
+const CONTENDERS = 20;
+const THREADS = 4;
+
+describe('concurrent decisions on one database file', () => {
+  let pool: ContenderPool;
+  let tmp: ReturnType<typeof tempDir>;
+  let store: SqliteStore;
+  beforeAll(async () => { pool = await startContenderPool(THREADS); }, 60_000);
+  afterAll(async () => { await pool.close(); });
+  beforeEach(() => {
+    tmp = tempDir();
+    store = openSqliteStore({ path: tmp.file() });
+  });
+  afterEach(() => {
+    store.close();
+    tmp.remove();
+  });
+
+  it('lets exactly one of 20 simultaneous approvals from separate connections win', async () => {
+    const request = sampleRequest();
+    store.create(request);
+    const tasks = Array.from({ length: CONTENDERS }, (_, i) => ({ kind: 'approve' as const, requestId: request.id, userId: `U0APPROVER${i}` }));
+
+    const outcomes = await pool.race(tmp.file(), tasks);
+
+    const winners = outcomes.flatMap((o, i) => (o.won ? [i] : []));
+    expect(outcomes).toHaveLength(CONTENDERS);
+    expect(winners).toHaveLength(1);
+    expect(store.get(request.id)).toMatchObject({ state: 'approved', decidedBy: `U0APPROVER${winners[0]}` });
+    expect(store.listDecisions(request.id)).toHaveLength(1);
+  });
+
+  it('starts exactly one run when 20 connections try to start it at once', async () => {
+    const request = sampleRequest();
+    store.create(request);
+    store.transition(request.id, ['pending'], 'approved', { decidedBy: 'U0APPROVER' });
+
+    const outcomes = await pool.race(tmp.file(), Array.from({ length: CONTENDERS }, () => ({ kind: 'start_run' as const, requestId: request.id })));
+
+    expect(outcomes.filter((o) => o.won)).toHaveLength(1);
+    expect(store.countRunsStartedSince('1970-01-01T00:00:00.000Z')).toBe(1);
+  });
+
+  it('keeps one open request per instance when 20 connections create one at once', async () => {
+    const instanceId = sampleRequest().instanceId;
+    const tasks = Array.from({ length: CONTENDERS }, (_, i) => ({ kind: 'create' as const, instanceId, userId: `U0REQUESTER${i}` }));
+
+    const outcomes = await pool.race(tmp.file(), tasks);
+
+    expect(outcomes.filter((o) => o.won)).toHaveLength(1);
+    expect(outcomes.filter((o) => o.busy)).toHaveLength(CONTENDERS - 1);
+    expect(store.listByState(['pending'])).toHaveLength(1);
+  });
+});
