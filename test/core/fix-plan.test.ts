@@ -4,15 +4,14 @@ import { analyseLocks } from '../../src/core/lock-analysis.js';
 import type { InstanceReport } from '../../src/core/report.js';
 import { UnsafePlanError } from '../../src/core/unsafe-plan-error.js';
 import {
-  blocklistFrom, defaultServer, diskSpec, infoFrom, locksFrom, mustAddr, mustLock, mustWatcher, serviceFrom, snapshotOf, specOf,
+  blocklistFrom, defaultServer, diskSpec, infoFrom, locksFrom, mustAddr, mustLock, mustWatcher, snapshotOf, specOf,
   watchersFrom, type DiskInput, type SnapshotInput,
 } from './support/fixtures.js';
+import { killedCompute2, seedDisk, upCompute2 } from './support/scenarios.js';
 
 const ID = '5fbe441f-0b86-48ed-a816-c0622607bef7';
 const ROOT = `vms/${ID}_disk`;
 const VOLUME = specOf('volumes', 'volume-5d2f7c1e-8a3b-4e6f-9c0d-1b2a3c4d5e6f');
-const killedCompute2 = () => serviceFrom('os-services-nova-compute-compute-2-process-killed.mv2.93.json', 'compute-2');
-const seedDisk = (): DiskInput => ({ locks: locksFrom('lock-ls-stale-after-watch-timeout.json'), watchers: watchersFrom('qemu-holder-status.json') });
 const liveVolume = (): DiskInput => ({
   image: VOLUME, role: 'volume', locks: locksFrom('volume-lock-ls-stale.json'), watchers: watchersFrom('volume-status-after-crash.json'),
 });
@@ -176,10 +175,6 @@ describe('approvedLocksOf and compareApproved', () => {
     ]);
   });
 });
-
-function upCompute2() {
-  return serviceFrom('os-services-nova-compute.mv2.93.json', 'compute-2');
-}
 
 /** A report that claims `lock` is stale on its first disk: what a corrupted store could hand buildFixPlan. */
 function withLock(r: InstanceReport, lock: ReturnType<typeof mustLock>): InstanceReport {

@@ -7,15 +7,11 @@ import { buildFixPlan } from '../../src/core/fix-plan.js';
 import { analyseLocks } from '../../src/core/lock-analysis.js';
 import type { InstanceReport } from '../../src/core/report.js';
 import {
-  blocklistFrom, defaultServer, diskSpec, locksFrom, mustLock, mustWatcher, serverFrom, serviceFrom, snapshotOf, specOf,
+  blocklistFrom, defaultServer, diskSpec, locksFrom, mustLock, mustWatcher, serverFrom, snapshotOf, specOf,
   stderrLine, watchersFrom, type DiskInput, type SnapshotInput,
 } from './support/fixtures.js';
+import { forcedDownVm2, killedCompute2, liveDisk, seedDisk } from './support/scenarios.js';
 
-const killedCompute2 = () => serviceFrom('os-services-nova-compute-compute-2-process-killed.mv2.93.json', 'compute-2');
-const forcedDownVm2 = () => ({
-  server: serverFrom('servers-detail-all_tenants-host-compute-1-after-force-down.mv2.93.json', 'vm-2'),
-  service: serviceFrom('os-services-nova-compute-after-force-down.mv2.93.json', 'compute-1'),
-});
 
 function verdicts(report: InstanceReport): string[] {
   return report.disks.flatMap((d) => d.locks.map((l) => l.verdict));
@@ -35,12 +31,11 @@ const NOVA_STATES: Array<{ name: string; input: SnapshotInput }> = [
 ];
 
 describe('a watcher with the lock address means alive, whatever Nova says', () => {
-  const live = (): DiskInput => ({ locks: locksFrom('lock-ls-live.json'), watchers: watchersFrom('status-live.json') });
   // The recorded crash before the watch expired: librbd itself still sees the owner as alive.
   const justCrashed = (): DiskInput => ({ locks: locksFrom('lock-ls-stale.json'), watchers: watchersFrom('status-after-crash.json') });
 
   it.each(NOVA_STATES)('keeps a live writer alive when $name', ({ input }) => {
-    const report = analyseLocks(snapshotOf({ ...input, disks: [live()] }));
+    const report = analyseLocks(snapshotOf({ ...input, disks: [liveDisk()] }));
     expect(verdicts(report)).toEqual(['alive']);
     expect(report.disks[0]?.locks[0]?.evidence).toEqual(['watcher 127.0.0.1:0/340810806 holds the lock (cookie 140634274927808)']);
     expect(report.verdict).toBe('alive');
@@ -88,7 +83,6 @@ describe('a watcher with the lock address means alive, whatever Nova says', () =
 
 describe('partial information never gives stale', () => {
   // Without the failure, each of these would be stale: compute-2 is down and a new client replaced the owner.
-  const seedDisk = (): DiskInput => ({ locks: locksFrom('lock-ls-stale-after-watch-timeout.json'), watchers: watchersFrom('qemu-holder-status.json') });
   const otherDisk = (v: Partial<DiskInput>): DiskInput => ({ image: diskSpec(defaultServer().id, '_disk.local'), locks: [], watchers: [], ...v });
   const blocklistTimeout = stderrLine('cluster-down-ceph-blocklist-ls-connect-timeout-5.txt.stderr');
   const lockLsEperm = stderrLine('caps-profile-rbd-lock-ls-pool-without-caps.txt.stderr');
