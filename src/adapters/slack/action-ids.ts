@@ -1,0 +1,23 @@
+/**
+ * Slack `action_id`s and `callback_id`s of vmlocks. They are the routing keys between the messages the builders
+ * render and the Bolt listeners in app.ts: change one and both ends change together. Slack allows 255 characters
+ * for an action_id or block_id; these stay short.
+ */
+export const ACTION_IDS = {
+  requestFix: 'vmlocks.request_fix',
+  checkAgain: 'vmlocks.check_again',
+  approveFix: 'vmlocks.approve_fix',
+  denyFix: 'vmlocks.deny_fix',
+} as const;
+
+export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
+
+/** The modal that asks for the reason of a denial (views.open, then view_submission). */
+export const DENY_MODAL_CALLBACK_ID = 'vmlocks.deny_fix_modal';
+
+/** Block and action ids of the reason input inside the deny modal (`view.state.values[block][action]`). */
+export const DENY_REASON_BLOCK_ID = 'vmlocks.deny_reason';
+export const DENY_REASON_ACTION_ID = 'vmlocks.deny_reason_input';
+
+/** The slash command, as registered in manifest.yml. */
+export const SLASH_COMMAND = '/vmlocks';

@@ -1,0 +1,68 @@
+/** The short messages: help, usage error, rate limit, generic error, progress notes. Pure. */
+import { context, section, type SlackMessage } from './block-kit.js';
+import { code, escapeMrkdwn, truncate, truncateMrkdwn } from './mrkdwn.js';
+import { SLACK_LIMITS } from './slack-limits.js';
+
+function one(text: string): SlackMessage {
+  const t = truncateMrkdwn(text, SLACK_LIMITS.sectionText);
+  return { text: t, blocks: [section(t)] };
+}
+
+export function buildHelpMessage(): SlackMessage {
+  return {
+    text: 'vmlocks: /vmlocks <instance name or UUID> diagnoses the Ceph RBD locks of an instance; /vmlocks help shows this.',
+    blocks: [
+      section('*vmlocks* finds Ceph RBD locks left behind by a dead compute node and, after a second engineer approves, removes them safely.'),
+      section([
+        '*Commands*',
+        `• ${code('/vmlocks <instance name or UUID>')} — diagnose the instance's disks; the answer is posted in the channel.`,
+        `• ${code('/vmlocks help')} — this message.`,
+        `• ${code('/vmlocks host <compute-host>')} — all instances of a host (not supported yet).`,
+      ].join('\n')),
+      section([
+        '*Verdicts*',
+        '• *STALE* — the lock owner is dead (no watcher has its address) and something confirms it: you may request a fix.',
+        '• *ALIVE* — a live client holds the lock. Never removed: two writers would corrupt the disk.',
+        '• *UNKNOWN* — the owner looks gone but nothing confirms it yet (a watch expires after about 30 s): check again.',
+        '• *UNLOCKED* — no lock to remove.',
+      ].join('\n')),
+      context('A fix fences the dead client (OSD blocklist), removes its lock, rebuilds an invalid object map and hard-reboots the instance, each step audited.'),
+    ],
+  };
+}
+
+/** For bad input: what was wrong and how to call the command. */
+export function buildUsageMessage(problem: string): SlackMessage {
+  return one(`:warning: ${escapeMrkdwn(truncate(problem, 300))}. Usage: ${code('/vmlocks <instance name or UUID>')} or ${code('/vmlocks help')}.`);
+}
+
+/** Over the per-user command limit. `count` is the limit, when the caller knows it. */
+export function buildRateLimitMessage(retryAfterMs: number, count?: number): SlackMessage {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  const ran = count === undefined ? 'You have run too many commands' : `You have run ${count} commands`;
+  return one(`:hourglass: ${ran} in the last minute; try again in ${seconds} s.`);
+}
+
+/** An unexpected failure: the user gets the reference that is in the log line. `action` is mrkdwn, e.g. "check `vm-1`". */
+export function buildErrorMessage(action: string, ref: string): SlackMessage {
+  return one(`:x: Could not ${action} (ref ${escapeMrkdwn(ref)}). Nothing was changed.`);
+}
+
+/** An error that carries its own message for users (`userMessage`), shown as is (escaped). */
+export function buildUserErrorMessage(userMessage: string): SlackMessage {
+  return one(`:x: ${escapeMrkdwn(truncate(userMessage, 2000))}`);
+}
+
+/** Said at once, before the (slower) inspection. */
+export function buildCheckingMessage(what: string): SlackMessage {
+  return one(`:mag: Checking ${code(truncate(what, 255))}…`);
+}
+
+export function buildNotSupportedMessage(what: string): SlackMessage {
+  return one(`:construction: ${escapeMrkdwn(what)} is not supported yet. Use ${code('/vmlocks <instance name or UUID>')} for each instance.`);
+}
+
+/** A refusal or other expected outcome, said to the one user who clicked. */
+export function buildNoticeMessage(text: string): SlackMessage {
+  return one(text);
+}
