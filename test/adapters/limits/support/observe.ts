@@ -24,7 +24,10 @@ export function observe(): { metrics: Metrics; logger: Logger; lines: () => Arra
 /** The value of a labelled counter or gauge, 0 when it was never touched. */
 export async function metricValue(metric: Metrics['limitHits'] | Metrics['queued'], labels: Record<string, string>): Promise<number> {
   const { values } = await metric.get();
-  const match = values.find((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want));
+  const match = values.find((v) => {
+    const got: Record<string, string | number | undefined> = v.labels;
+    return Object.entries(labels).every(([k, want]) => got[k] === want);
+  });
   return match?.value ?? 0;
 }
 
