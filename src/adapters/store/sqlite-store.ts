@@ -68,7 +68,10 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
       busyTimeoutMs: Number(db.pragma('busy_timeout', { simple: true })),
     }),
     close: () => {
-      if (db.open) db.close();
+      if (!db.open) return;
+      // Recommended before closing a long-lived connection (https://sqlite.org/pragma.html#pragma_optimize).
+      db.pragma('optimize');
+      db.close();
     },
   };
 }
