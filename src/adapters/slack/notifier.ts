@@ -1,0 +1,100 @@
+/**
+ * The Notifier port on Slack. Posts to a channel go through one bottleneck queue at about one per second
+ * (`minTime`): Slack allows about one message per second per channel and answers bursts with 429, so bursts wait
+ * in the queue instead of being lost. The queue runs one call at a time, so the approval message's updates arrive in
+ * the order they were made.
+ */
+import Bottleneck from 'bottleneck';
+import type { WebClient } from '@slack/web-api';
+import type { FixRequest, SlackMessageRef } from '../../core/fix-request.js';
+import type { FixRunStep, IncidentEvent, Notifier } from '../../ports.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { buildApprovalMessage } from './blocks/approval-blocks.js';
+import { toApprovalView } from './blocks/approval-view.js';
+import type { SlackMessage } from './blocks/block-kit.js';
+import { buildIncidentMessage } from './blocks/incident-blocks.js';
+import { escapeMrkdwn } from './blocks/mrkdwn.js';
+import { buildNoticeMessage } from './blocks/simple-messages.js';
+import { sendDirectMessage } from './direct-message.js';
+import { ChatPostEphemeralAnswer, ChatPostMessageAnswer, ChatUpdateAnswer } from './slack-answers.js';
+import { callSlack } from './slack-call.js';
+
+export interface SlackNotifierOptions {
+  client: WebClient;
+  incidentChannel: string;
+  /** Where approval messages go; default the incident channel. */
+  approvalsChannel?: string;
+  logger: Logger;
+  metrics: Metrics;
+  /** Minimum time between two channel posts or updates. Default 1000 ms. */
+  postIntervalMs?: number;
+}
+
+export interface SlackNotifier extends Notifier {
+  /** Waits for the queued posts to be sent, then refuses new ones (shutdown). */
+  stop(): Promise<void>;
+}
+
+// Bottleneck priorities: lower runs first. The approval message beats event chatter.
+const PRIORITY = { approval: 1, update: 2, event: 5 } as const;
+
+export function createSlackNotifier(opts: SlackNotifierOptions): SlackNotifier {
+  const { client, logger, metrics } = opts;
+  const approvalsChannel = opts.approvalsChannel ?? opts.incidentChannel;
+  const queue = new Bottleneck({ maxConcurrent: 1, minTime: opts.postIntervalMs ?? 1000 });
+  const gauge = (): void => metrics.queued.set({ limiter: 'slack_posts' }, queue.counts().QUEUED);
+  queue.on('queued', gauge);
+  queue.on('executing', gauge);
+
+  const post = (channel: string, m: SlackMessage, priority: number) =>
+    queue.schedule({ priority }, () => callSlack(metrics, 'chat.postMessage', ChatPostMessageAnswer, () =>
+      client.chat.postMessage({ channel, text: m.text, blocks: m.blocks })));
+
+  return {
+    async notify(event: IncidentEvent): Promise<void> {
+      try {
+        await post(opts.incidentChannel, buildIncidentMessage(event), PRIORITY.event);
+      } catch (err) {
+        // The port's contract: a notification never fails its caller (a fix must not stop because Slack is down).
+        logger.error({ err, event: event.kind, requestId: event.request.id }, 'could not post an incident-channel event');
+      }
+    },
+
+    async postApprovalMessage(request: FixRequest): Promise<SlackMessageRef> {
+      const posted = await post(approvalsChannel, buildApprovalMessage(toApprovalView(request)), PRIORITY.approval);
+      return { channel: posted.channel, ts: posted.ts };
+    },
+
+    async updateApprovalMessage(request: FixRequest, progress?: FixRunStep[]): Promise<void> {
+      const ref = request.approvalMessage;
+      if (ref === null) {
+        logger.warn({ requestId: request.id, state: request.state }, 'approval message was never posted; nothing to update');
+        return;
+      }
+      const m = buildApprovalMessage(toApprovalView(request, progress ?? []));
+      // chat.update on the stored channel/ts: a response_url would expire after 30 minutes (DESIGN.md §5).
+      await queue.schedule({ priority: PRIORITY.update }, () => callSlack(metrics, 'chat.update', ChatUpdateAnswer, () =>
+        client.chat.update({ channel: ref.channel, ts: ref.ts, text: m.text, blocks: m.blocks })));
+    },
+
+    async tellUser(userId: string, text: string, origin?: { channel: string } | null): Promise<void> {
+      const m = buildNoticeMessage(escapeMrkdwn(text));
+      if (origin) {
+        try {
+          await callSlack(metrics, 'chat.postEphemeral', ChatPostEphemeralAnswer, () =>
+            client.chat.postEphemeral({ channel: origin.channel, user: userId, text: m.text, blocks: m.blocks }));
+          return;
+        } catch (err) {
+          // An ephemeral needs the bot in the channel and the user still in it; a DM reaches the user anyway.
+          logger.warn({ err, userId, channel: origin.channel }, 'ephemeral message failed; sending a DM instead');
+        }
+      }
+      await sendDirectMessage(client, metrics, userId, m);
+    },
+
+    async stop(): Promise<void> {
+      await queue.stop({ dropWaitingJobs: false });
+    },
+  };
+}
