@@ -340,9 +340,13 @@ cmd_stop_compute() {
 cmd_start_compute() {
   check_host "${1:-}"
   alive rabbitmq && alive nova-conductor && alive nova-api || die "the lab is not running: run scripts/nova-lab.sh start"
-  local since=$(( $(date +%s) - 1 ))
-  start_compute_process "$1"
-  waitfor "a fresh heartbeat from $1" 90 services_fresh "$since" "$1"
+  if alive "nova-compute-$1"; then
+    waitfor "$1 up in Nova" 60 services_fresh 0 "$1"
+  else
+    local since=$(( $(date +%s) - 1 ))
+    start_compute_process "$1"
+    waitfor "a fresh heartbeat from $1" 90 services_fresh "$since" "$1"
+  fi
   log "$1 is up"
 }
 

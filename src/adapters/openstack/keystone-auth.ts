@@ -113,12 +113,15 @@ export function createKeystoneAuth(opts: KeystoneAuthOptions): KeystoneAuth {
 /** openstackclient's choice: the service's endpoint for the interface, in the region when one is set. */
 export function endpointOf(catalog: CatalogEntry[], serviceType: string, c: Pick<OpenStackCredentials, 'regionName' | 'interface'>): string {
   const service = catalog.find((s) => s.type === serviceType);
-  const candidates = (service?.endpoints ?? []).filter((e) => e.interface === c.interface);
-  const chosen = c.regionName === null ? candidates[0] : candidates.find((e) => e.region_id === c.regionName || e.region === c.regionName);
+  const endpoints = service?.endpoints ?? [];
+  const inRegion = c.regionName === null ? endpoints : endpoints.filter((e) => e.region_id === c.regionName || e.region === c.regionName);
+  const chosen = inRegion.find((e) => e.interface === c.interface);
   if (chosen !== undefined) return chosen.url.replace(/\/+$/, '');
-  const offered = (service?.endpoints ?? []).map((e) => `${e.interface}@${e.region_id ?? e.region ?? '?'}`).join(', ');
-  const key = service === undefined ? 'catalog' : c.regionName === null ? 'OS_INTERFACE' : 'OS_REGION_NAME';
-  throw new OpenStackConfigError('no_endpoint', key, service === undefined
-    ? `the token's catalog has no "${serviceType}" service: is the user's project allowed to use it?`
-    : `no ${c.interface} endpoint for ${serviceType}${c.regionName === null ? '' : ` in region ${c.regionName}`}; the catalog offers ${offered || 'none'}`);
+  if (service === undefined) {
+    throw new OpenStackConfigError('no_endpoint', 'catalog', `the token's catalog has no "${serviceType}" service: does the project have access to it?`);
+  }
+  const offered = endpoints.map((e) => `${e.interface} in ${e.region_id ?? e.region ?? 'no region'}`).join(', ');
+  const key = inRegion.length === 0 ? 'OS_REGION_NAME' : 'OS_INTERFACE';
+  const where = c.regionName === null ? '' : ` in region ${c.regionName}`;
+  throw new OpenStackConfigError('no_endpoint', key, `no ${c.interface} endpoint for ${serviceType}${where}; the catalog offers ${offered || 'none'}`);
 }
