@@ -24,6 +24,17 @@ export function captureLogger(): CapturedLogger {
   return { logger: createLogger({ level: 'debug', destination }), lines };
 }
 
+/** Waits (bounded) for a log line, e.g. the one a handler writes when it is done. */
+export async function waitForLog(log: CapturedLogger, match: (line: Record<string, unknown>) => boolean, timeoutMs = 5000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = log.lines.find(match);
+    if (line) return line;
+    if (Date.now() > deadline) throw new Error(`no matching log line within ${timeoutMs} ms; got: ${log.lines.map((l) => String(l.msg)).join(' | ')}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 export async function counterValue(metrics: Metrics, name: string, labels: Record<string, string>): Promise<number> {
   const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
   const value = metric?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l));

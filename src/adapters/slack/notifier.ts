@@ -14,7 +14,7 @@ import { buildApprovalMessage } from './blocks/approval-blocks.js';
 import { toApprovalView } from './blocks/approval-view.js';
 import type { SlackMessage } from './blocks/block-kit.js';
 import { buildIncidentMessage } from './blocks/incident-blocks.js';
-import { escapeMrkdwn } from './blocks/mrkdwn.js';
+import { escapeKeepingMentions } from './blocks/mrkdwn.js';
 import { buildNoticeMessage } from './blocks/simple-messages.js';
 import { sendDirectMessage } from './direct-message.js';
 import { ChatPostEphemeralAnswer, ChatPostMessageAnswer, ChatUpdateAnswer } from './slack-answers.js';
@@ -79,7 +79,7 @@ export function createSlackNotifier(opts: SlackNotifierOptions): SlackNotifier {
     },
 
     async tellUser(userId: string, text: string, origin?: { channel: string } | null): Promise<void> {
-      const m = buildNoticeMessage(escapeMrkdwn(text));
+      const m = buildNoticeMessage(escapeKeepingMentions(text));
       if (origin) {
         try {
           await callSlack(metrics, 'chat.postEphemeral', ChatPostEphemeralAnswer, () =>

@@ -8,7 +8,7 @@ import { encodeRequestButtonValue } from '../button-values.js';
 import { actions, button, context, section, type SlackMessage } from './block-kit.js';
 import type { ApprovalView } from './approval-view.js';
 import { formatDuration, durationBetween, slackDate } from './format.js';
-import { code, escapeMrkdwn, fitLines, mention, plural, truncate, truncateMrkdwn } from './mrkdwn.js';
+import { code, escapeKeepingMentions, escapeMrkdwn, fitLines, mention, plural, truncate, truncateMrkdwn } from './mrkdwn.js';
 import { planCommandSummary, planSections } from './plan-lines.js';
 import { progressLineText } from './progress-text.js';
 import { SLACK_LIMITS } from './slack-limits.js';
@@ -47,7 +47,7 @@ export function approvalStateLine(v: ApprovalView): string {
     case 'interrupted':
       return `:warning: *Interrupted*${step} — vmlocks stopped during the fix of ${inst}. Check the instance before asking again.`;
     case 'denied':
-      return `:no_entry_sign: *Denied* by ${by(v.decidedBy)}${when(v.decidedAt)}: ${escapeMrkdwn(truncate(v.denyReason ?? 'no reason given', 500))}`;
+      return `:no_entry_sign: *Denied* by ${by(v.decidedBy)}${when(v.decidedAt)}: ${escapeKeepingMentions(truncate(v.denyReason ?? 'no reason given', 500))}`;
     case 'expired':
       return `:hourglass: *Expired* at ${slackDate(v.finishedAt ?? v.expiresAt)} — nobody decided in time. Nothing was changed.`;
   }
@@ -96,7 +96,7 @@ export function buildApprovalMessage(v: ApprovalView): SlackMessage {
   blocks.push(...planSections(v.plan, '*Plan* (exact commands, in order):', MAX_PLAN_SECTIONS, v.instanceId).map(section));
   const progress = progressSection(v);
   if (progress) blocks.push(progress);
-  if (v.outcome !== null && v.outcome !== '') blocks.push(section(`*Outcome:* ${escapeMrkdwn(truncate(v.outcome, 2000))}`));
+  if (v.outcome !== null && v.outcome !== '') blocks.push(section(`*Outcome:* ${escapeKeepingMentions(truncate(v.outcome, 2000))}`));
   if (v.state === 'pending') blocks.push(pendingButtons(v));
   blocks.push(context(`vmlocks · request ${code(v.requestId)} · state ${code(v.state)}`));
   return {

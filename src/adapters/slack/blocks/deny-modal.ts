@@ -3,7 +3,7 @@ import type { ModalView } from '@slack/types';
 import { DENY_MODAL_CALLBACK_ID, DENY_REASON_ACTION_ID, DENY_REASON_BLOCK_ID } from '../action-ids.js';
 import { encodeRequestButtonValue } from '../button-values.js';
 import { plainText, section } from './block-kit.js';
-import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { code, escapeKeepingMentions, truncate } from './mrkdwn.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
 export const DENY_REASON_MAX = 500;
@@ -47,5 +47,5 @@ export function buildDenyResultModal(mrkdwn: string): ModalView {
 }
 
 export function denyRefusalText(detail: string): string {
-  return `:raised_hand: ${escapeMrkdwn(truncate(detail, 1000))}`;
+  return `:raised_hand: ${escapeKeepingMentions(truncate(detail, 1000))}`;
 }

@@ -2,7 +2,7 @@
 import type { FixRequest, Rejection } from '../../../core/fix-request.js';
 import type { RequestRefusal } from '../../../services/types.js';
 import type { SlackMessage } from './block-kit.js';
-import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { code, escapeKeepingMentions, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { buildNoticeMessage } from './simple-messages.js';
 
 /** Where an approval message is: a channel mention and, when known, a link to the message itself. */
@@ -28,7 +28,7 @@ export function buildRequestSentMessage(request: FixRequest, location: MessageLo
 }
 
 export function buildRequestRefusedMessage(refusal: RequestRefusal, existingLocation: MessageLocation | null): SlackMessage {
-  const detail = escapeMrkdwn(truncate(refusal.detail, 1000));
+  const detail = escapeKeepingMentions(truncate(refusal.detail, 1000));
   if (refusal.code === 'already_open' && refusal.existing) {
     const e = refusal.existing;
     return buildNoticeMessage(
@@ -39,5 +39,5 @@ export function buildRequestRefusedMessage(refusal: RequestRefusal, existingLoca
 }
 
 export function buildDecisionRefusedMessage(rejection: Rejection): SlackMessage {
-  return buildNoticeMessage(`:raised_hand: ${escapeMrkdwn(truncate(rejection.detail, 1000))}`);
+  return buildNoticeMessage(`:raised_hand: ${escapeKeepingMentions(truncate(rejection.detail, 1000))}`);
 }

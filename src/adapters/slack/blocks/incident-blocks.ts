@@ -7,7 +7,7 @@ import type { IncidentEvent } from '../../../ports.js';
 import { toProgressLines } from './approval-view.js';
 import { context, section, type SlackMessage } from './block-kit.js';
 import { durationBetween, formatDuration, slackDate } from './format.js';
-import { code, escapeMrkdwn, fitLines, mention, plural, truncate, truncateMrkdwn } from './mrkdwn.js';
+import { code, escapeKeepingMentions, escapeMrkdwn, fitLines, mention, plural, truncate, truncateMrkdwn } from './mrkdwn.js';
 import { progressLineText, STEP_STATUS_ICON } from './progress-text.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
@@ -16,7 +16,7 @@ function fix(r: FixRequest): string {
 }
 
 function plain(text: string, max = 500): string {
-  return escapeMrkdwn(truncate(text, max));
+  return escapeKeepingMentions(truncate(text, max));
 }
 
 const FINISHED: Record<string, string> = {

@@ -90,3 +90,11 @@ export function fitLines(lines: readonly string[], max: number, more: (left: num
   }
   return kept.join('\n');
 }
+
+/**
+ * Escapes a sentence written by the services for Slack, keeping user mentions (`<@U123>`) working: the only
+ * token passed through, so a name from Nova cannot smuggle `<!channel>` or a link into a message.
+ */
+export function escapeKeepingMentions(text: string): string {
+  return escapeMrkdwn(text).replace(/&lt;@([UW][A-Z0-9]{2,30})&gt;/g, '<@$1>');
+}

@@ -1,0 +1,117 @@
+/**
+ * The Bolt app: Socket Mode by default (no public URL needed), or Bolt's HTTP receiver on `/slack/events`.
+ * Web API calls go to `slackApiUrl` (GovSlack, tests) with a timeout; listeners are the handlers/ files.
+ */
+import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import type { RetryOptions, WebClient } from '@slack/web-api';
+import type { CommandLimiter } from '../../ports.js';
+import type { FixWorkflow, InspectService } from '../../services/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { toSlackLogger } from './bolt-logger.js';
+import { fetchWithTimeout } from './fetch-with-timeout.js';
+import { registerHandlers } from './handlers/register-handlers.js';
+import { createWebClient, DEFAULT_RETRY, normaliseSlackApiUrl } from './web-client.js';
+
+/** Bolt's HTTP route for commands and interactions; the manifest's request URLs point here. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackAppOptions {
+  mode: 'socket' | 'http';
+  botToken: string;
+  signingSecret: string;
+  /** xapp- token, required in socket mode. */
+  appToken?: string;
+  /** http mode: port (0 = any free port) and address to listen on. */
+  port?: number;
+  host?: string;
+  slackApiUrl?: string;
+  logger: Logger;
+  metrics: Metrics;
+  inspect: InspectService;
+  fixes: FixWorkflow;
+  commandLimiter: CommandLimiter;
+  /** Timeout of every Web API call and response_url post. */
+  timeoutMs: number;
+  /** The WebClient handlers use (share the Notifier's); default one made with createWebClient. */
+  client?: WebClient;
+  commandLimitPerMinute?: number;
+  /** How long a deny submission waits for the decision before closing the modal (< Slack's 3 s). Default 2000. */
+  viewAckDeadlineMs?: number;
+  retryConfig?: RetryOptions;
+  /** http mode: extra routes on the same port (e.g. /healthz, /metrics). */
+  customRoutes?: ConstructorParameters<typeof HTTPReceiver>[0]['customRoutes'];
+}
+
+export interface SlackApp {
+  app: App;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The port the HTTP receiver listens on (http mode, once started). */
+  port(): number | null;
+}
+
+function createReceiver(opts: SlackAppOptions, logger: ReturnType<typeof toSlackLogger>, slackApiUrl: string | undefined): HTTPReceiver | SocketModeReceiver {
+  if (opts.mode === 'http') {
+    return new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, customRoutes: opts.customRoutes ?? [] });
+  }
+  if (!opts.appToken) throw new Error('Socket Mode needs an app-level token (xapp-…, scope connections:write): set SLACK_APP_TOKEN, or use http mode');
+  return new SocketModeReceiver({
+    appToken: opts.appToken,
+    logger,
+    installerOptions: { clientOptions: { ...(slackApiUrl ? { slackApiUrl } : {}), timeout: opts.timeoutMs } },
+  });
+}
+
+export function createSlackApp(opts: SlackAppOptions): SlackApp {
+  const slackApiUrl = normaliseSlackApiUrl(opts.slackApiUrl);
+  const boltLogger = toSlackLogger(opts.logger, 'bolt');
+  const receiver = createReceiver(opts, boltLogger, slackApiUrl);
+  const app = new App({
+    token: opts.botToken,
+    receiver: receiver satisfies Receiver,
+    logger: boltLogger,
+    // auth.test runs in start(), where a bad token fails the start instead of an unhandled rejection.
+    deferInitialization: true,
+    clientOptions: {
+      ...(slackApiUrl ? { slackApiUrl } : {}),
+      timeout: opts.timeoutMs,
+      retryConfig: opts.retryConfig ?? DEFAULT_RETRY,
+      fetch: fetchWithTimeout(opts.timeoutMs),
+    },
+  });
+  const web = opts.client ?? createWebClient({
+    token: opts.botToken, timeoutMs: opts.timeoutMs, logger: opts.logger, metrics: opts.metrics,
+    ...(slackApiUrl ? { slackApiUrl } : {}), ...(opts.retryConfig ? { retryConfig: opts.retryConfig } : {}),
+  });
+  registerHandlers(app, {
+    logger: opts.logger, metrics: opts.metrics, inspect: opts.inspect, fixes: opts.fixes, commandLimiter: opts.commandLimiter, web,
+    viewAckDeadlineMs: opts.viewAckDeadlineMs ?? 2000,
+    ...(opts.commandLimitPerMinute === undefined ? {} : { commandLimitPerMinute: opts.commandLimitPerMinute }),
+  });
+  app.error(async (error) => {
+    opts.logger.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+
+  let port: number | null = null;
+  return {
+    app,
+    port: () => port,
+    async start() {
+      await app.init();
+      if (receiver instanceof HTTPReceiver) {
+        const server = await receiver.start({ port: opts.port ?? 3000, ...(opts.host ? { host: opts.host } : {}) });
+        const address = server.address();
+        port = typeof address === 'object' && address !== null ? address.port : null;
+        opts.logger.info({ mode: 'http', port, path: SLACK_EVENTS_PATH }, 'Slack app listening');
+      } else {
+        await receiver.start();
+        opts.logger.info({ mode: 'socket' }, 'Slack app connected (Socket Mode)');
+      }
+    },
+    async stop() {
+      await receiver.stop();
+      port = null;
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * The deny modal's submission. Slack closes or updates the modal from the HTTP answer, which must come within
+ * 3 s; the decision is awaited for `viewAckDeadlineMs` so that a refusal can be shown in the modal. A slower
+ * decision closes the modal and its refusal (or failure) reaches the user by DM.
+ */
+import { DENY_REASON_ACTION_ID, DENY_REASON_BLOCK_ID } from '../action-ids.js';
+import { RequestButtonValue, parseJsonValue } from '../button-values.js';
+import { buildDenyResultModal, denyRefusalText } from '../blocks/deny-modal.js';
+import { code } from '../blocks/mrkdwn.js';
+import { buildNoticeMessage } from '../blocks/simple-messages.js';
+import { sendDirectMessage } from '../direct-message.js';
+import { DenyViewSubmissionBody } from '../payloads.js';
+import { failureMessage, newRef } from './failure.js';
+import type { HandlerDeps, ViewSubmissionArgs } from './handler-deps.js';
+import { settleWithin } from './settle-within.js';
+
+function readReason(body: DenyViewSubmissionBody): string {
+  return body.view.state.values[DENY_REASON_BLOCK_ID]?.[DENY_REASON_ACTION_ID]?.value?.trim() ?? '';
+}
+
+export function createDenyModalSubmitHandler(deps: HandlerDeps) {
+  return async ({ body, ack }: ViewSubmissionArgs): Promise<void> => {
+    const parsed = DenyViewSubmissionBody.safeParse(body);
+    const meta = parsed.success ? parseJsonValue(RequestButtonValue, parsed.data.view.private_metadata) : null;
+    if (!parsed.success || !meta?.ok) {
+      const problem = !parsed.success ? parsed.error.issues : meta && !meta.ok ? meta.error : null;
+      deps.logger.warn({ problem }, 'deny modal submission did not validate; ignored');
+      return ack({ response_action: 'update', view: buildDenyResultModal(':warning: vmlocks could not read this form. Nothing was changed.') });
+    }
+    const reason = readReason(parsed.data);
+    if (reason === '') return ack({ response_action: 'errors', errors: { [DENY_REASON_BLOCK_ID]: 'Say why the fix is denied.' } });
+    const user = parsed.data.user.id;
+    const { requestId } = meta.value;
+    deps.metrics.commands.inc({ kind: 'deny_submit' });
+    const action = `deny fix ${code(requestId)}`;
+
+    const decision = deps.fixes.decide({ requestId, userId: user, decision: 'deny', reason });
+    const early = await settleWithin(decision, deps.viewAckDeadlineMs);
+    if (early.state === 'fulfilled') {
+      if (early.value.ok) return ack();
+      deps.logger.info({ requestId, user, code: early.value.error.code }, 'denial refused');
+      return ack({ response_action: 'update', view: buildDenyResultModal(denyRefusalText(early.value.error.detail)) });
+    }
+    if (early.state === 'rejected') {
+      const ref = newRef();
+      deps.logger.error({ err: early.reason, ref, kind: 'deny_submit', user, requestId }, `could not deny fix ${requestId}`);
+      return ack({ response_action: 'update', view: buildDenyResultModal(failureMessage(early.reason, action, ref).text) });
+    }
+    await ack();
+    try {
+      const result = await decision;
+      if (!result.ok) await sendDirectMessage(deps.web, deps.metrics, user, buildNoticeMessage(denyRefusalText(result.error.detail)));
+    } catch (err) {
+      const ref = newRef();
+      deps.logger.error({ err, ref, kind: 'deny_submit', user, requestId }, `could not deny fix ${requestId}`);
+      await sendDirectMessage(deps.web, deps.metrics, user, failureMessage(err, action, ref)).catch((dmErr: unknown) =>
+        deps.logger.error({ err: dmErr, ref }, 'could not tell the user about the failure'));
+    }
+  };
+}

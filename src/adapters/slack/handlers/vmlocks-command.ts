@@ -1,0 +1,72 @@
+/**
+ * `/vmlocks <text>`. Acknowledged at once (Slack wants the HTTP answer within 3 s, before any Ceph or Nova work),
+ * then answered through the response_url: help, usage, rate limit and progress only to the user; the report in the
+ * channel (`response_type: in_channel` works without the bot being a member).
+ */
+import { parseInstanceRef, type InstanceRef } from '../../../core/ids.js';
+import { buildInspectOutcomeMessage } from '../blocks/inspect-outcome.js';
+import { describeRef } from '../blocks/lookup-blocks.js';
+import { code, truncate } from '../blocks/mrkdwn.js';
+import {
+  buildCheckingMessage, buildHelpMessage, buildNotSupportedMessage, buildRateLimitMessage, buildUsageMessage,
+} from '../blocks/simple-messages.js';
+import { SlashCommandBody } from '../payloads.js';
+import { answerFailure } from './failure.js';
+import type { HandlerDeps, InteractionArgs } from './handler-deps.js';
+import { replyEphemeral, replyInChannel } from './reply.js';
+
+export type CommandRequest =
+  | { kind: 'help' }
+  | { kind: 'host'; host: string }
+  | { kind: 'bad_input'; problem: string }
+  | { kind: 'inspect'; ref: InstanceRef };
+
+/** What the user asked for. Pure: no service is called for bad input. */
+export function classifyCommand(text: string): CommandRequest {
+  const t = text.trim();
+  if (/^help$/i.test(t)) return { kind: 'help' };
+  const host = /^host(?:\s+(.*))?$/is.exec(t);
+  if (host) return { kind: 'host', host: (host[1] ?? '').trim() };
+  const ref = parseInstanceRef(t);
+  return ref.ok ? { kind: 'inspect', ref: ref.value } : { kind: 'bad_input', problem: ref.error };
+}
+
+export function createVmlocksCommandHandler(deps: HandlerDeps) {
+  return async ({ body, ack, respond }: InteractionArgs): Promise<void> => {
+    await ack();
+    const parsed = SlashCommandBody.safeParse(body);
+    if (!parsed.success) {
+      deps.metrics.commands.inc({ kind: 'malformed' });
+      deps.logger.warn({ issues: parsed.error.issues }, 'slash command payload did not validate; ignored');
+      if (respond) await replyEphemeral(respond, buildUsageMessage('Slack sent a request vmlocks could not read'));
+      return;
+    }
+    if (!respond) throw new Error('slash command without response_url'); // Slack always sends one
+    const user = parsed.data.user_id;
+    const request = classifyCommand(parsed.data.text);
+    deps.metrics.commands.inc({ kind: request.kind });
+    const what = request.kind === 'inspect' ? describeRef(request.ref) : truncate(parsed.data.text.trim(), 80);
+    try {
+      const gate = await deps.commandLimiter.take(user);
+      if (!gate.allowed) {
+        await replyEphemeral(respond, buildRateLimitMessage(gate.retryAfterMs, deps.commandLimitPerMinute));
+        return;
+      }
+      switch (request.kind) {
+        case 'help':
+          return await replyEphemeral(respond, buildHelpMessage());
+        case 'host':
+          return await replyEphemeral(respond, buildNotSupportedMessage('`/vmlocks host`'));
+        case 'bad_input':
+          return await replyEphemeral(respond, buildUsageMessage(request.problem));
+        case 'inspect': {
+          await replyEphemeral(respond, buildCheckingMessage(what));
+          const outcome = await deps.inspect.inspect(request.ref, user);
+          return await replyInChannel(respond, buildInspectOutcomeMessage(outcome));
+        }
+      }
+    } catch (err) {
+      await answerFailure(deps, { err, action: `check ${code(what)}`, kind: request.kind, user, respond });
+    }
+  };
+}
