@@ -43,8 +43,9 @@ is_up() { [ -f "$CONF" ] && alive mon.a && alive osd.0 && timeout 10 ceph -c "$C
 install_packages() {
   [ "${CEPH_LAB_INSTALL:-1}" = 1 ] || return 0
   local missing="" p i created=0
+  # shellcheck disable=SC2086
+  [ "$(dpkg-query -W -f='${Status}\n' $PKGS 2>/dev/null | grep -c 'install ok installed')" = "$(wc -w <<<"$PKGS")" ] && return 0
   for p in $PKGS; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"; done
-  [ -n "$missing" ] || return 0
   log "installing:$missing"
   # No systemd here: a policy-rc.d answering 101 stops the postinst scripts from starting services.
   [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; created=1; }
@@ -156,7 +157,8 @@ start_mon() {
     touch "$D/mon.a/done"
     log "mon.a created"
   fi
-  if ! alive mon.a && ss -Hltn "sport = :$PORT or sport = :$PORT2" | grep -q .; then
+  alive mon.a && return 0   # already up: the osd_up wait below proves it answers
+  if ss -Hltn "sport = :$PORT or sport = :$PORT2" | grep -q .; then
     die "port $PORT or $PORT2 on 127.0.0.1 is in use (another cluster?); set CEPH_LAB_PORT"
   fi
   launch mon.a ceph-mon -c "$CONF" -i a
@@ -184,6 +186,7 @@ start_osd() {
 
 create_pools() {
   local existing p new="" pids=""
+  pools_ok 2>/dev/null && return 0   # both pools exist and are rbd-initialised (fast path: 2 rados calls)
   existing=$("${C[@]}" osd pool ls)
   for p in $POOLS; do
     grep -qx "$p" <<<"$existing" || { "${C[@]}" osd pool create "$p" 8 8 replicated >/dev/null 2>&1; new="$new $p"; }
@@ -207,11 +210,26 @@ ensure_user() { # ensure_user ID MON_CAPS OSD_CAPS: create it, or fix its caps; 
   if [ ! -f "$kr" ] || [ "$(cat "$kr")" != "$out" ]; then printf '%s\n' "$out" > "$kr.tmp"; mv "$kr.tmp" "$kr"; fi
 }
 
+NOVA_OLD_OSD='allow class-read object_prefix rbd_children, allow rwx pool=vms, allow rwx pool=volumes'
+RBD_OSD='profile rbd pool=vms, profile rbd pool=volumes'
+USERS=("vmlocks|profile rbd|$RBD_OSD" "nova-old|allow r|$NOVA_OLD_OSD" "nova|profile rbd|$RBD_OSD")
+
+# user_ok LISTING ID MON OSD: `ceph auth ls` shows these caps and the keyring file holds the same key
+user_ok() {
+  local block key
+  block=$(awk -v e="client.$2" '$0==e{f=1;next} /^[^\t ]/{f=0} f' <<<"$1")
+  key=$(sed -n 's/^\tkey: //p' <<<"$block")
+  [ -n "$key" ] && grep -qxF "	caps: [mon] $3" <<<"$block" && grep -qxF "	caps: [osd] $4" <<<"$block" &&
+    grep -qF "key = $key" "$D/ceph.client.$2.keyring" 2>/dev/null
+}
+
 create_users() {
-  local rbd_osd='profile rbd pool=vms, profile rbd pool=volumes' pids="" p
-  ensure_user vmlocks 'profile rbd' "$rbd_osd" & pids="$pids $!"
-  ensure_user nova-old 'allow r' 'allow class-read object_prefix rbd_children, allow rwx pool=vms, allow rwx pool=volumes' & pids="$pids $!"
-  ensure_user nova 'profile rbd' "$rbd_osd" & pids="$pids $!"
+  local listing u id mon osd pids="" p
+  listing=$("${C[@]}" auth ls 2>/dev/null)   # one call when all is in place (the usual warm start)
+  for u in "${USERS[@]}"; do
+    IFS='|' read -r id mon osd <<<"$u"
+    user_ok "$listing" "$id" "$mon" "$osd" || { ensure_user "$id" "$mon" "$osd" & pids="$pids $!"; }
+  done
   for p in $pids; do wait "$p" || die "could not create the CephX users"; done
   log "users client.vmlocks client.nova-old client.nova ready"
 }
