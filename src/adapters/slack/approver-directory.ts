@@ -16,7 +16,8 @@ export interface ApproverDirectoryOptions {
   approvers: readonly string[];
   group?: string;
   logger: Logger;
-  metrics: Metrics;
+  /** Counts the usergroups.users.list calls (externalCalls); optional. */
+  metrics?: Metrics;
 }
 
 export function createApproverDirectory(opts: ApproverDirectoryOptions): ApproverDirectory {

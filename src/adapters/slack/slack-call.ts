@@ -12,23 +12,23 @@ function outcomeOf(error: unknown): 'error' | 'timeout' {
 }
 
 export async function callSlack<S extends z.ZodType>(
-  metrics: Metrics, method: string, schema: S, call: () => Promise<unknown>,
+  metrics: Metrics | undefined, method: string, schema: S, call: () => Promise<unknown>,
 ): Promise<z.infer<S>> {
-  const stop = metrics.externalCallSeconds.startTimer({ system: 'slack', op: method });
+  const stop = metrics?.externalCallSeconds.startTimer({ system: 'slack', op: method });
   let answer: unknown;
   try {
     answer = await call();
   } catch (error) {
-    metrics.externalCalls.inc({ system: 'slack', op: method, outcome: outcomeOf(error) });
+    metrics?.externalCalls.inc({ system: 'slack', op: method, outcome: outcomeOf(error) });
     throw SlackApiError.from(method, error);
   } finally {
-    stop();
+    stop?.();
   }
   const parsed = schema.safeParse(answer);
   if (!parsed.success) {
-    metrics.externalCalls.inc({ system: 'slack', op: method, outcome: 'error' });
+    metrics?.externalCalls.inc({ system: 'slack', op: method, outcome: 'error' });
     throw new SlackApiError(method, `unexpected answer: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  metrics.externalCalls.inc({ system: 'slack', op: method, outcome: 'ok' });
+  metrics?.externalCalls.inc({ system: 'slack', op: method, outcome: 'ok' });
   return parsed.data;
 }
