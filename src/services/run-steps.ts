@@ -59,9 +59,10 @@ export class StepRunner {
     const base = { actor: 'system', instanceId: this.request.instanceId, requestId: this.request.id };
     try {
       const record = await work();
-      const entry = 'argv' in record
-        ? { ...base, at: this.now(), action: 'command', detail: `${step}: exit ${record.exitCode}`, command: record }
-        : { ...base, at: this.now(), action: 'http', detail: `${step}: HTTP ${record.status}`, http: record };
+      const rec: CommandRecord | HttpRecord = record;
+      const entry = 'argv' in rec
+        ? { ...base, at: this.now(), action: 'command', detail: `${step}: exit ${rec.exitCode}`, command: rec }
+        : { ...base, at: this.now(), action: 'http', detail: `${step}: HTTP ${rec.status}`, http: rec };
       this.deps.audit.append(entry);
       return record;
     } catch (e) {
