@@ -80,6 +80,15 @@ describe('Approve', () => {
     expect(post.body).toMatchObject({ response_type: 'ephemeral', replace_original: false, text: ':raised_hand: You requested this fix; another engineer must approve it.' });
   });
 
+  it('answers a failure of the workflow with a reference, to the clicker only', async () => {
+    h.fixes.onDecide = async () => { throw new Error('database is locked'); };
+    await h.send(click(ACTION_IDS.approveFix, encodeRequestButtonValue(requestId), 'broken'));
+    const post = await h.fake.waitForResponse((r) => r.id === 'broken');
+    expect(post.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    const ref = /\(ref ([0-9a-f]{4})\)/.exec(String(post.body.text))?.[1];
+    expect(post.body.text).toBe(`:x: Could not approve fix \`${requestId}\` (ref ${ref}). Nothing was changed.`);
+  });
+
   it('gives each of two clicks at the same instant its own answer', async () => {
     let decided = false;
     h.fixes.onDecide = async (input) => {
@@ -127,6 +136,14 @@ describe('Deny', () => {
     const res = await h.send(submit('no'));
     expect(JSON.parse(res.body)).toMatchObject({ response_action: 'update' });
     expect(res.body).toContain('Only approvers may deny.');
+  });
+
+  it('shows a failure of the workflow in the modal with a reference', async () => {
+    h.fixes.onDecide = async () => { throw new Error('database is locked'); };
+    const res = await h.send(submit('host is back'));
+    expect(JSON.parse(res.body)).toMatchObject({ response_action: 'update' });
+    expect(res.body).toMatch(/Could not deny fix `[^`]+` \(ref [0-9a-f]{4}\)\. Nothing was changed\./);
+    expect(h.log.lines.some((l) => l.kind === 'deny_submit' && l.level === 50)).toBe(true);
   });
 
   it('closes the modal and sends the refusal by DM when the decision is slow', async () => {

@@ -34,7 +34,8 @@ export function createDenyModalSubmitHandler(deps: HandlerDeps) {
     deps.metrics.commands.inc({ kind: 'deny_submit' });
     const action = `deny fix ${code(requestId)}`;
 
-    const decision = deps.fixes.decide({ requestId, userId: user, decision: 'deny', reason });
+    // Through a promise chain, so that even a synchronous throw is answered in the modal, not lost to Bolt.
+    const decision = Promise.resolve().then(() => deps.fixes.decide({ requestId, userId: user, decision: 'deny', reason }));
     const early = await settleWithin(decision, deps.viewAckDeadlineMs);
     if (early.state === 'fulfilled') {
       if (early.value.ok) return ack();
