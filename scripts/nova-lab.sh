@@ -148,12 +148,12 @@ install_packages() {
   log "installing:$missing"
   # without systemd, keep postinst scripts from starting a system rabbitmq/mariadb on our ports
   [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; made_policy=1; }
-  [ -n "$(find /var/lib/apt/lists -name '*Packages*' 2>/dev/null | head -1)" ] || apt-get update -q
   for i in 1 2 3 4 5 6 7 8 9 10; do
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-      -o Dpkg::Options::=--force-confold $missing && break
+      -o Dpkg::Options::=--force-confold $missing >&2 && break
     [ "$i" = 10 ] && { [ $made_policy = 0 ] || rm -f /usr/sbin/policy-rc.d; die "apt-get install failed"; }
-    log "apt busy or failed, retrying in 20 s"; sleep 20
+    # first failure on a fresh machine: no (or stale) package lists; later ones: another apt holds the lock
+    if [ "$i" = 1 ]; then apt-get update -q >&2 || true; else log "apt busy or failed, retrying in 20 s"; sleep 20; fi
   done
   [ $made_policy = 0 ] || rm -f /usr/sbin/policy-rc.d
 }

@@ -120,7 +120,7 @@ describe('Nova client on recorded answers', () => {
 
   it('explains a 409 as another task in progress on the server', async () => {
     const nova = await client();
-    // the message nova/exception.py InstanceInvalidState writes (seen on the lab for 'stop' while deleting)
+    // nova/exception.py InstanceInvalidState, as the lab wrote it for back-to-back reboots (reboot_pending_hard)
     const message = `Cannot 'reboot' instance ${VM1} while it is in task_state rebooting_hard`;
     fake.override('POST', /action$/, { status: 409, json: { conflictingRequest: { code: 409, message } } });
     const e = await nova.hardReboot(VM1).catch((x: unknown) => x);

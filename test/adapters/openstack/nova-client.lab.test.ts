@@ -144,6 +144,20 @@ describe('Nova client on the real lab, as the vmlocks bot', () => {
     expect(InstanceActions.parse(actions.json).instanceActions).toContainEqual({ action: 'reboot', request_id: record.requestId });
   });
 
+  it('explains a 409 from Nova when another reboot is still in progress', async () => {
+    // Back-to-back HARD reboots: Nova refuses one while the previous is reboot_pending_hard or
+    // reboot_started_hard on the compute (the fake driver's reboot takes 0.2-1 s), which takes a few tries.
+    const id = idOf('x(1)');
+    let conflict: unknown = null;
+    for (let i = 0; i < 40 && conflict === null; i++) {
+      conflict = await nova.hardReboot(id).then(() => null, (e: unknown) => e);
+    }
+    expect(conflict).toBeInstanceOf(NovaApiError);
+    expect(conflict).toMatchObject({ status: 409, apiMessage: expect.stringMatching(/^Cannot 'reboot' instance .* while it is in task_state reboot_/) });
+    expect((conflict as NovaApiError).userMessage).toMatch(/another task \(reboot_\w+_hard\) is in progress on the server/);
+    expect(await nova.waitForActive(id, { timeoutMs: 60_000 })).toMatchObject({ reached: true });
+  });
+
   it('explains a 409 from Nova when the server is locked', async () => {
     const id = idOf('aXb');
     await lab.admin.call('POST', `/servers/${id}/action`, { lock: null });
