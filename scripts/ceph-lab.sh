@@ -186,7 +186,7 @@ start_osd() {
 
 create_pools() {
   local existing p new="" pids=""
-  pools_ok 2>/dev/null && return 0   # both pools exist and are rbd-initialised (fast path: 2 rados calls)
+  pools_ok >/dev/null 2>&1 && return 0   # both pools exist and are rbd-initialised (fast path: 2 rados calls)
   existing=$("${C[@]}" osd pool ls)
   for p in $POOLS; do
     grep -qx "$p" <<<"$existing" || { "${C[@]}" osd pool create "$p" 8 8 replicated >/dev/null 2>&1; new="$new $p"; }

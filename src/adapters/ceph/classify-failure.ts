@@ -57,7 +57,7 @@ export function classifyFailure(s: CliSettings, out: CliOutput, ctx: CallContext
   if (out.exitCode === 13 || DENIED.test(out.stderr)) return permissionError(who, out, ctx, message);
   const notFound = notFoundOf(out.stderr, ctx);
   if (notFound !== null) {
-    return new CephNotFoundError(message, { ...base, ...notFound, userMessage: `${notFound.what} ${notFound.target} does not exist (${said}).` });
+    return new CephNotFoundError(message, { ...base, ...notFound, userMessage: `${NOUN[notFound.what]} ${notFound.target} does not exist (${said}).` });
   }
   return new CephCommandError(message, { ...base, userMessage: commandFailedAdvice(out, ctx, said) });
 }
@@ -83,6 +83,8 @@ function permissionError(who: string, out: CliOutput, ctx: CallContext, message:
     userMessage: `${who} may not run \`${ctx.action}\`; grant mon 'profile rbd' with \`ceph auth caps ${who}\`.`,
   });
 }
+
+const NOUN = { pool: 'Pool', image: 'Image', lock: 'The lock on image' } as const;
 
 function notFoundOf(stderr: string, ctx: CallContext): { what: 'pool' | 'image' | 'lock'; target: string } | null {
   const pool = /error opening pool '([^']*)': \(2\)|listing images failed: \(2\)/.exec(stderr);
