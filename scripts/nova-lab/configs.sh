@@ -157,6 +157,10 @@ service_down_time = 20
 api_paste_config = $S/etc/nova/api-paste.ini
 [oslo_policy]
 policy_file = $S/etc/nova/policy.yaml
+# The defaults of later releases: without them, Zed ORs in the deprecated "admin_or_owner" rules, and any
+# role in a project (vmlocks-operator too) may delete or stop that project's servers.
+enforce_new_defaults = true
+enforce_scope = true
 [api]
 auth_strategy = keystone
 [api_database]
