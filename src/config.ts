@@ -73,11 +73,17 @@ const BaseEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-const SlackEnv = z.object({
+/** Socket Mode (the default) needs the app-level token; checked on its own so that it is reported with the rest. */
+const SlackModeEnv = z.object({
   VMLOCKS_SLACK_MODE: z.enum(['socket', 'http']).default('socket'),
+  SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-/, 'expected an app-level token starting with xapp- with the connections:write scope (see manifest.yml)').optional(),
+}).refine((e) => e.VMLOCKS_SLACK_MODE === 'http' || e.SLACK_APP_TOKEN !== undefined, {
+  path: ['SLACK_APP_TOKEN'], message: 'required in Socket Mode (the default): an app-level token xapp-… with connections:write (see manifest.yml), or set VMLOCKS_SLACK_MODE=http',
+});
+
+const SlackEnv = z.object({
   SLACK_BOT_TOKEN: z.string({ message: 'required: the bot token (xoxb-…) from your Slack app, see manifest.yml' }).trim().regex(/^xoxb-/, 'expected a bot token starting with xoxb- (see manifest.yml)'),
   SLACK_SIGNING_SECRET: z.string({ message: 'required: the signing secret from your Slack app\'s Basic Information page' }).trim().min(8, 'expected the app\'s signing secret'),
-  SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-/, 'expected an app-level token starting with xapp- with the connections:write scope (see manifest.yml)').optional(),
   SLACK_API_URL: z.url({ message: 'expected a URL such as https://slack.com/api/' }).optional(),
   PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000),
   VMLOCKS_INCIDENT_CHANNEL: z.string({ message: 'required: the channel id (C…) for notifications and approvals' }).trim().regex(/^[CG][A-Z0-9]{6,}$/, 'expected a channel id such as C0123456789 (not a #name)'),
@@ -86,12 +92,10 @@ const SlackEnv = z.object({
   VMLOCKS_APPROVER_GROUP: z.string().trim().regex(/^S[A-Z0-9]{6,}$/, 'expected a user group id such as S0123456789').optional(),
   VMLOCKS_SLACK_TIMEOUT: duration('10s'),
   VMLOCKS_SLACK_POST_INTERVAL: duration('1s'),
-}).refine((e) => e.VMLOCKS_SLACK_MODE === 'http' || e.SLACK_APP_TOKEN !== undefined, {
-  path: ['SLACK_APP_TOKEN'], message: 'required in Socket Mode (the default): an app-level token xapp-… with connections:write (see manifest.yml), or set VMLOCKS_SLACK_MODE=http',
 });
 
 export type BaseConfig = ReturnType<typeof toBase>;
-export type SlackConfig = z.output<typeof SlackEnv>;
+export type SlackConfig = z.output<typeof SlackEnv> & z.output<typeof SlackModeEnv>;
 export type Config = BaseConfig & { slack: SlackConfig };
 
 function toBase(e: z.output<typeof BaseEnv>, env: NodeJS.ProcessEnv) {
@@ -132,9 +136,10 @@ export function loadBaseConfig(env: NodeJS.ProcessEnv): Result<BaseConfig, strin
 export function loadConfig(env: NodeJS.ProcessEnv): Result<Config, string> {
   const base = BaseEnv.safeParse(env);
   const slack = SlackEnv.safeParse(env);
-  if (!base.success || !slack.success) {
-    const issues = [...(base.success ? [] : base.error.issues), ...(slack.success ? [] : slack.error.issues)];
+  const mode = SlackModeEnv.safeParse(env);
+  if (!base.success || !slack.success || !mode.success) {
+    const issues = [base, slack, mode].flatMap((r) => (r.success ? [] : r.error.issues));
     return err(explain(new z.ZodError(issues)));
   }
-  return ok({ ...toBase(base.data, env), slack: slack.data });
+  return ok({ ...toBase(base.data, env), slack: { ...slack.data, ...mode.data } });
 }

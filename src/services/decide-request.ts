@@ -9,6 +9,7 @@ import { err, ok, type Result } from '../core/result.js';
 import type { ApproverDirectory, AuditLog, Clock, FixRequestStore, Notifier } from '../ports.js';
 import type { Logger } from '../adapters/observability/logger.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
+import { inBackground } from './safely.js';
 
 export type BrakeCheck = { allowed: true } | { allowed: false; count: number; limit: number; windowMs: number; message: string };
 
@@ -38,7 +39,7 @@ function refuse(deps: DecideDeps, request: FixRequest, userId: string, rejection
     at: deps.clock.now().toISOString(), actor: userId, action: 'refuse', instanceId: request.instanceId, requestId: request.id,
     detail: `${rejection.code}: ${rejection.detail}`,
   });
-  void deps.notifier.notify({ kind: 'refused', request, userId, reason: rejection.detail });
+  inBackground(deps.logger, 'post the refusal', deps.notifier.notify({ kind: 'refused', request, userId, reason: rejection.detail }));
   return err(rejection);
 }
 
@@ -58,7 +59,7 @@ export async function decideRequest(deps: DecideDeps, input: DecideInput): Promi
   if (input.decision === 'approve') {
     const brake = deps.brake.check();
     if (!brake.allowed) {
-      void deps.notifier.notify({ kind: 'brake', request, count: brake.count, limit: brake.limit, windowMs: brake.windowMs });
+      inBackground(deps.logger, 'post the brake', deps.notifier.notify({ kind: 'brake', request, count: brake.count, limit: brake.limit, windowMs: brake.windowMs }));
       return refuse(deps, request, input.userId, { code: 'brake', detail: brake.message });
     }
   }
@@ -83,9 +84,10 @@ export async function decideRequest(deps: DecideDeps, input: DecideInput): Promi
     detail: input.decision === 'approve' ? `approved the fix requested by ${updated.requestedBy}` : `denied: ${updated.denyReason ?? ''}`,
   });
   deps.logger.info({ event: 'decision', requestId: updated.id, decision: updated.state, userId: input.userId }, 'fix request decided');
-  await deps.notifier.updateApprovalMessage(updated);
-  await deps.notifier.notify({ kind: updated.state === 'running' ? 'approved' : 'denied', request: updated });
+  // The run starts now; Slack is told in the background (its queue spaces posts about a second apart).
+  inBackground(deps.logger, 'update the approval message', deps.notifier.updateApprovalMessage(updated));
+  inBackground(deps.logger, 'post the decision', deps.notifier.notify({ kind: updated.state === 'running' ? 'approved' : 'denied', request: updated }));
   if (updated.state === 'running') deps.startRun(updated);
-  else await deps.notifier.tellUser(updated.requestedBy, `Your fix request ${updated.id} for ${updated.instanceName} was denied by <@${input.userId}>: ${updated.denyReason ?? ''}`, updated.origin);
+  else inBackground(deps.logger, 'tell the requester', deps.notifier.tellUser(updated.requestedBy, `Your fix request ${updated.id} for ${updated.instanceName} was denied by <@${input.userId}>: ${updated.denyReason ?? ''}`, updated.origin));
   return ok(updated);
 }

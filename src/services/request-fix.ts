@@ -13,6 +13,7 @@ import type { Logger } from '../adapters/observability/logger.js';
 import type { InstanceReport } from '../core/report.js';
 import type { RequestRefusal } from './types.js';
 import { describeError } from './describe-error.js';
+import { inBackground } from './safely.js';
 
 export interface RequestFixDeps {
   store: FixRequestStore;
@@ -90,6 +91,6 @@ export async function requestFix(
   }
   deps.store.update(request.id, { approvalMessage: message });
   const stored = { ...request, approvalMessage: message };
-  await deps.notifier.notify({ kind: 'requested', request: stored });
+  inBackground(deps.logger, 'post the request to the incident channel', deps.notifier.notify({ kind: 'requested', request: stored }));
   return ok(stored);
 }

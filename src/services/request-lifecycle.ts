@@ -8,6 +8,7 @@ import type { FixRequest } from '../core/fix-request.js';
 import type { AuditLog, Clock, FixRequestStore, Notifier } from '../ports.js';
 import type { Logger } from '../adapters/observability/logger.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
+import { safely } from './safely.js';
 
 export interface LifecycleDeps {
   store: FixRequestStore;
@@ -30,9 +31,9 @@ export async function expireOverdue(deps: LifecycleDeps): Promise<FixRequest[]> 
     expired.push(updated);
     deps.metrics?.decisions.inc({ decision: 'expired' });
     deps.audit.append({ at, actor: 'system', action: 'expire', instanceId: request.instanceId, requestId: request.id, detail: `expired at ${request.expiresAt} without a decision` });
-    await deps.notifier.updateApprovalMessage(updated);
-    await deps.notifier.notify({ kind: 'expired', request: updated });
-    await deps.notifier.tellUser(request.requestedBy, `Your fix request ${request.id} for ${request.instanceName} expired without a decision. Run /vmlocks ${request.instanceName} again if it is still needed.`, request.origin);
+    await safely(deps.logger, 'update the approval message', deps.notifier.updateApprovalMessage(updated));
+    await safely(deps.logger, 'post the expiry', deps.notifier.notify({ kind: 'expired', request: updated }));
+    await safely(deps.logger, 'tell the requester', deps.notifier.tellUser(request.requestedBy, `Your fix request ${request.id} for ${request.instanceName} expired without a decision. Run /vmlocks ${request.instanceName} again if it is still needed.`, request.origin));
   }
   return expired;
 }
@@ -50,9 +51,9 @@ export async function reportInterruptedRuns(deps: LifecycleDeps): Promise<FixReq
     deps.metrics?.fixRuns.inc({ outcome: 'interrupted' });
     deps.audit.append({ at, actor: 'system', action: 'interrupted', instanceId: request.instanceId, requestId: request.id, detail: outcome });
     deps.logger.warn({ event: 'fix_interrupted', requestId: request.id, step }, outcome);
-    await deps.notifier.updateApprovalMessage(updated, deps.store.listSteps(request.id));
-    await deps.notifier.notify({ kind: 'interrupted', request: updated });
-    await deps.notifier.tellUser(request.requestedBy, `Fix ${request.id} for ${request.instanceName} was ${outcome}`, request.origin);
+    await safely(deps.logger, 'update the approval message', deps.notifier.updateApprovalMessage(updated, deps.store.listSteps(request.id)));
+    await safely(deps.logger, 'post the interruption', deps.notifier.notify({ kind: 'interrupted', request: updated }));
+    await safely(deps.logger, 'tell the requester', deps.notifier.tellUser(request.requestedBy, `Fix ${request.id} for ${request.instanceName} was ${outcome}`, request.origin));
   }
   return found;
 }

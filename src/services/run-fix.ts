@@ -13,6 +13,7 @@ import type { InstanceReport } from '../core/report.js';
 import type { CephPort, NovaPort } from '../ports.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 import { describeError } from './describe-error.js';
+import { safely } from './safely.js';
 import { RunStopped, StepRunner, type StepDeps, type StepResult } from './run-steps.js';
 
 export interface RunFixDeps extends StepDeps {
@@ -115,9 +116,9 @@ async function finish(deps: RunFixDeps, run: StepRunner, request: FixRequest, st
   const final: FixRequest = { ...request, state: target, finishedAt, outcome };
   deps.metrics?.fixRuns.inc({ outcome: target });
   deps.audit.append({ at: finishedAt, actor: 'system', action: 'finish', instanceId: request.instanceId, requestId: request.id, detail: `${target}: ${outcome}` });
-  await deps.notifier.updateApprovalMessage(final, run.steps);
-  await deps.notifier.notify({ kind: 'finished', request: final, steps: run.steps });
-  await deps.notifier.tellUser(request.requestedBy, `Fix ${request.id} for ${request.instanceName} ${target}: ${outcome}`, request.origin);
+  await safely(deps.logger, 'update the approval message', deps.notifier.updateApprovalMessage(final, run.steps));
+  await safely(deps.logger, 'post the result', deps.notifier.notify({ kind: 'finished', request: final, steps: run.steps }));
+  await safely(deps.logger, 'tell the requester', deps.notifier.tellUser(request.requestedBy, `Fix ${request.id} for ${request.instanceName} ${target}: ${outcome}`, request.origin));
 }
 
 export async function runFix(deps: RunFixDeps, request: FixRequest): Promise<void> {

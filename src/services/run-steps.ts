@@ -8,6 +8,7 @@ import type { FixRequest } from '../core/fix-request.js';
 import type { AuditLog, Clock, CommandRecord, FixRequestStore, FixRunStep, HttpRecord, Notifier } from '../ports.js';
 import type { Logger } from '../adapters/observability/logger.js';
 import { describeError } from './describe-error.js';
+import { inBackground } from './safely.js';
 
 export interface StepDeps {
   store: FixRequestStore;
@@ -101,11 +102,11 @@ export class StepRunner {
       detail: `${row.step} ${row.status} in ${durationMs} ms: ${row.detail}`,
     });
     this.deps.logger.info({ event: 'fix_step', requestId: this.request.id, step: row.step, status: row.status, durationMs }, row.detail);
-    // Incident-channel posts are queued (about one a second) and must not slow the run; the approval message is
-    // updated in order, before the next step starts, so that a late update never overwrites a newer one.
+    // Slack posts and updates go through the notifier's one serial queue (about one a second), in order, so a late
+    // progress update never overwrites a newer one; the run does not wait for them.
     if (row.status !== 'started') {
-      void this.deps.notifier.notify({ kind: 'step', request: this.request, step: row.step, status: row.status, detail: row.detail, durationMs });
+      inBackground(this.deps.logger, 'post the step', this.deps.notifier.notify({ kind: 'step', request: this.request, step: row.step, status: row.status, detail: row.detail, durationMs }));
     }
-    await this.deps.notifier.updateApprovalMessage({ ...this.request, state: 'running', lastStep: row.step }, [...this.steps]);
+    inBackground(this.deps.logger, 'update the approval message', this.deps.notifier.updateApprovalMessage({ ...this.request, state: 'running', lastStep: row.step }, [...this.steps]));
   }
 }

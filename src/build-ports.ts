@@ -1,0 +1,30 @@
+/**
+ * Builds the outbound Ceph and Nova ports from the configuration, wrapped once in the shared limiters and the
+ * metrics, so that the Slack and CLI paths share one queue each (issue: 50 commands never start 500 rbd).
+ */
+import { createCephCli } from './adapters/ceph/index.js';
+import { limitCeph, limitNova } from './adapters/limits/index.js';
+import { instrumentPort } from './adapters/observability/instrument-port.js';
+import type { Metrics } from './adapters/observability/metrics.js';
+import { createOpenStackNova } from './adapters/openstack/index.js';
+import type { BaseConfig } from './config.js';
+import type { CephPort, NovaPort } from './ports.js';
+
+export interface OutboundPorts {
+  ceph: CephPort;
+  nova: NovaPort;
+}
+
+export async function buildPorts(cfg: BaseConfig, metrics: Metrics): Promise<OutboundPorts> {
+  const cephCli = createCephCli({
+    ...(cfg.ceph.id ? { id: cfg.ceph.id } : {}),
+    ...(cfg.ceph.conf ? { conf: cfg.ceph.conf } : {}),
+    ...(cfg.ceph.keyring ? { keyring: cfg.ceph.keyring } : {}),
+    timeoutMs: cfg.ceph.timeoutMs,
+  });
+  const novaClient = await createOpenStackNova(cfg.env, { timeoutMs: cfg.nova.timeoutMs });
+  return {
+    ceph: limitCeph(instrumentPort('ceph', cephCli, metrics), { maxConcurrent: cfg.ceph.concurrency, minTime: cfg.ceph.minTimeMs, metrics }),
+    nova: limitNova(instrumentPort('nova', novaClient, metrics), { maxConcurrent: cfg.nova.concurrency, minTime: cfg.nova.minTimeMs, metrics }),
+  };
+}

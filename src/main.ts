@@ -1,0 +1,81 @@
+/**
+ * The composition root of `vmlocks serve`: configuration → adapters → services → Bolt. The only module that
+ * knows every piece.
+ */
+import { createFixBrake, createCommandLimiter } from './adapters/limits/index.js';
+import { createLogger, type Logger } from './adapters/observability/logger.js';
+import { createMetrics } from './adapters/observability/metrics.js';
+import { createSlackApp } from './adapters/slack/app.js';
+import { createApproverDirectory } from './adapters/slack/approver-directory.js';
+import { createSlackNotifier } from './adapters/slack/notifier.js';
+import { createWebClient } from './adapters/slack/web-client.js';
+import { openSqliteStore } from './adapters/store/index.js';
+import { buildPorts } from './build-ports.js';
+import type { Config } from './config.js';
+import { healthRoutes, startHealthServer } from './health-server.js';
+import type { Clock } from './ports.js';
+import { createFixWorkflow } from './services/fix-workflow.js';
+import { createInspectService } from './services/inspect-instance.js';
+import { reportInterruptedRuns, startExpirySweeper } from './services/request-lifecycle.js';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Running {
+  stop(): Promise<void>;
+}
+
+export async function serve(cfg: Config, logger: Logger = createLogger({ level: cfg.logLevel })): Promise<Running> {
+  const metrics = createMetrics({ collectDefaults: true });
+  const clock = systemClock;
+  let ready = false;
+  const store = openSqliteStore({ path: cfg.dbPath, logger, clock });
+  const { ceph, nova } = await buildPorts(cfg, metrics);
+  const inspect = createInspectService({ ceph, nova, novaPool: cfg.novaPool, cinderPools: cfg.cinderPools, clock, metrics });
+
+  const s = cfg.slack;
+  const web = createWebClient({ token: s.SLACK_BOT_TOKEN, slackApiUrl: s.SLACK_API_URL, timeoutMs: s.VMLOCKS_SLACK_TIMEOUT, logger, metrics });
+  const notifier = createSlackNotifier({
+    client: web, incidentChannel: s.VMLOCKS_INCIDENT_CHANNEL, approvalsChannel: s.VMLOCKS_APPROVALS_CHANNEL,
+    logger, metrics, postIntervalMs: s.VMLOCKS_SLACK_POST_INTERVAL,
+  });
+  const approvers = createApproverDirectory({ client: web, approvers: s.VMLOCKS_APPROVERS, group: s.VMLOCKS_APPROVER_GROUP, logger, metrics });
+  if (s.VMLOCKS_APPROVERS.length === 0 && s.VMLOCKS_APPROVER_GROUP === undefined) {
+    logger.warn({ event: 'no_approvers' }, 'neither VMLOCKS_APPROVERS nor VMLOCKS_APPROVER_GROUP is set: nobody can approve a fix');
+  }
+  const brake = createFixBrake({ store, limit: cfg.limits.fixBrake, windowMs: cfg.limits.fixBrakeWindowMs, clock, metrics, logger });
+  const lifecycle = { store, audit: store, notifier, clock, logger, metrics };
+  const fixes = createFixWorkflow({
+    ...lifecycle, approvers, brake, ceph, nova,
+    approvalTtlMs: cfg.approvalTtlMs, rebootTimeoutMs: cfg.nova.rebootTimeoutMs, inspectById: inspect.inspectById,
+  });
+  const commandLimiter = createCommandLimiter({ perUser: cfg.limits.userCommands, windowMs: cfg.limits.userCommandsWindowMs, metrics, logger });
+
+  const routes = healthRoutes(metrics, { ready: () => ready });
+  const slack = createSlackApp({
+    mode: s.VMLOCKS_SLACK_MODE, botToken: s.SLACK_BOT_TOKEN, signingSecret: s.SLACK_SIGNING_SECRET, appToken: s.SLACK_APP_TOKEN,
+    port: s.PORT, slackApiUrl: s.SLACK_API_URL, logger, metrics, inspect, fixes, commandLimiter,
+    timeoutMs: s.VMLOCKS_SLACK_TIMEOUT, client: web, commandLimitPerMinute: cfg.limits.userCommands,
+    customRoutes: routes,
+  });
+  await slack.start();
+  const health = s.VMLOCKS_SLACK_MODE === 'socket' ? await startHealthServer(s.PORT, routes) : null;
+
+  // A run that was going when the last process died is reported, never resumed; overdue requests expire.
+  await reportInterruptedRuns(lifecycle);
+  const sweeper = startExpirySweeper(lifecycle, cfg.approvalTtlMs);
+  await sweeper.sweep();
+  ready = true;
+  logger.info({ event: 'started', mode: s.VMLOCKS_SLACK_MODE, port: slack.port() ?? s.PORT, db: cfg.dbPath }, 'vmlocks is running');
+
+  return {
+    async stop() {
+      ready = false;
+      sweeper.stop();
+      await slack.stop();
+      health?.close();
+      await fixes.idle();
+      await notifier.stop();
+      store.close();
+    },
+  };
+}
