@@ -199,15 +199,14 @@ create_pools() {
 
 ensure_user() { # ensure_user ID MON_CAPS OSD_CAPS: create it, or fix its caps; write its keyring
   local id=$1 mon=$2 osd=$3 kr=$D/ceph.client.$1.keyring out
-  if ! out=$("${C[@]}" auth get "client.$id" 2>/dev/null); then
-    out=$("${C[@]}" auth get-or-create "client.$id" mon "$mon" osd "$osd" 2>/dev/null)
-    out=$("${C[@]}" auth get "client.$id" 2>/dev/null)
-  elif ! grep -qxF "	caps mon = \"$mon\"" <<<"$out" || ! grep -qxF "	caps osd = \"$osd\"" <<<"$out"; then
-    "${C[@]}" auth caps "client.$id" mon "$mon" osd "$osd" 2>/dev/null
+  # get-or-create answers the key of a new user, or of an existing one whose caps match (one call); it refuses
+  # (EINVAL) an existing user with other caps, e.g. from an older version of this script: fix them
+  if ! out=$("${C[@]}" auth get-or-create "client.$id" mon "$mon" osd "$osd" 2>/dev/null); then
+    "${C[@]}" auth caps "client.$id" mon "$mon" osd "$osd" 2>/dev/null || die "could not set the caps of client.$id"
     out=$("${C[@]}" auth get "client.$id" 2>/dev/null)
     log "client.$id: caps fixed"
   fi
-  if [ ! -f "$kr" ] || [ "$(cat "$kr")" != "$out" ]; then printf '%s\n' "$out" > "$kr.tmp"; mv "$kr.tmp" "$kr"; fi
+  printf '%s\n' "$out" > "$kr.tmp"; mv "$kr.tmp" "$kr"
 }
 
 NOVA_OLD_OSD='allow class-read object_prefix rbd_children, allow rwx pool=vms, allow rwx pool=volumes'
