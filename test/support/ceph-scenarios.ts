@@ -7,7 +7,7 @@
  *   c. expiredDeadOwner — a killed writer whose watch has expired, no new client;
  *   d. unlockedImage    — an image with no lock;
  *   e. missingImage / missingPool.
- * Each creates its own image `vms/<uuid>_disk` unless given one, and returns a `cleanup()` that is idempotent;
+ * Each creates its own image `vms/<uuid>_disk` unless given an existing one, and returns an idempotent `cleanup()`;
  * `cleanupScenarios()` (afterAll) cleans whatever is left, writers included.
  */
 import { randomUUID } from 'node:crypto';
@@ -15,7 +15,7 @@ import {
   parseEntityAddr, parseImageSpec, parseLockId, parseLocker, type EntityAddr, type ImageSpec, type LockId, type Locker,
 } from '../../src/core/ids.js';
 import { adminLocks, adminWatchers, waitUntil } from './ceph-admin-view.js';
-import { cephLab, createImage, randomDiskSpec, removeImage, type CephUser } from './ceph-lab.js';
+import { adminRun, cephLab, createImage, randomDiskSpec, removeImage, type CephUser } from './ceph-lab.js';
 import { killAllWriters, startWriter, type RbdWriter } from './ceph-writer.js';
 
 /** A lock as `rbd lock ls` shows it, with branded fields. */
@@ -27,7 +27,10 @@ export interface LiveWriterScenario extends Scenario { lock: LockOwner; writer: 
 export interface ExpiredOwnerScenario extends Scenario { deadOwner: LockOwner }
 
 export interface ScenarioOptions {
-  /** An existing image to use (it is then not removed by cleanup); default: a new `vms/<uuid>_disk`. */
+  /**
+   * The image to use, e.g. `diskSpecFor(server.id)` for a Nova instance: an existing image is used and kept; one that
+   * does not exist is created and removed by cleanup. Default: a new `vms/<random-uuid>_disk`.
+   */
   spec?: ImageSpec;
   /** The CephX user of the writers. */
   user?: CephUser;
@@ -59,9 +62,19 @@ function register(spec: ImageSpec, owned: boolean, writers: RbdWriter[]): () => 
   return cleanup;
 }
 
+/** The image to use: a given one that exists is kept; a given one that does not exist, or a fresh one, is ours. */
 async function prepare(opts: ScenarioOptions): Promise<{ spec: ImageSpec; owned: boolean }> {
-  if (opts.spec !== undefined) return { spec: opts.spec, owned: false };
-  return { spec: await createImage(), owned: true };
+  if (opts.spec !== undefined && (await adminRun('rbd', ['info', opts.spec], { reject: false })).exitCode === 0) {
+    return { spec: opts.spec, owned: false };
+  }
+  return { spec: await createImage(opts.spec), owned: true };
+}
+
+/** Nova's name for an instance's root disk in pool `vms`: `vms/<instance-uuid>_disk` (DESIGN.md §2). */
+export function diskSpecFor(instanceId: string, pool = 'vms'): ImageSpec {
+  const spec = parseImageSpec(`${pool}/${instanceId}_disk`);
+  if (!spec.ok) throw new Error(spec.error);
+  return spec.value;
 }
 
 function lockOf(raw: { id: string; locker: string; address: string }): LockOwner {

@@ -1,11 +1,12 @@
 // The incident scenarios of test/support/ceph-scenarios.ts reach the states they promise on the real lab, checked
 // with an independent admin view (plain rbd as client.admin), and clean up after themselves.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockHandle, splitEntityAddr } from '../../../src/core/ids.js';
 import { adminLocks, adminWatchers } from '../../support/ceph-admin-view.js';
-import { adminRun, assertCephLabUp } from '../../support/ceph-lab.js';
+import { adminRun, assertCephLabUp, createImage, removeImage } from '../../support/ceph-lab.js';
 import {
-  cleanupScenarios, expiredDeadOwner, liveWriter, missingImage, missingPool, seedCrash, unlockedImage,
+  cleanupScenarios, diskSpecFor, expiredDeadOwner, liveWriter, missingImage, missingPool, seedCrash, unlockedImage,
 } from '../../support/ceph-scenarios.js';
 
 beforeAll(async () => { await assertCephLabUp(); });
@@ -72,5 +73,20 @@ describe('incident scenarios on the lab', () => {
     await cleanupScenarios();
     expect(processAlive(s.writer.pid)).toBe(false);
     expect(await imageExists(s.spec)).toBe(false);
+  });
+
+  it("uses a given image: creates and removes an instance's disk that did not exist, keeps one that did", async () => {
+    const fresh = await liveWriter({ spec: diskSpecFor(randomUUID()) });
+    expect(await imageExists(fresh.spec)).toBe(true);
+    await fresh.cleanup();
+    expect(await imageExists(fresh.spec)).toBe(false);
+
+    const existing = await createImage(diskSpecFor(randomUUID()));
+    const kept = await liveWriter({ spec: existing });
+    expect(kept.spec).toBe(existing);
+    await kept.cleanup();
+    expect(await imageExists(existing)).toBe(true);
+    expect(await adminLocks(existing)).toEqual([]);
+    await removeImage(existing);
   });
 });
