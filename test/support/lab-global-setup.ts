@@ -1,8 +1,10 @@
-// Global set-up of the `lab` vitest project: make sure both labs are up (idempotent, seconds when they are).
+// Global set-up of the `lab` vitest project: build dist/ (end-to-end tests run the real `vmlocks` binary) and
+// make sure both labs are up (idempotent: seconds when they are).
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 
 export default async function setup(): Promise<void> {
-  const script = fileURLToPath(new URL('../../scripts/labs.sh', import.meta.url));
-  await execa('bash', [script, 'up'], { stdio: 'inherit', timeout: 15 * 60_000 });
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  await execa('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit', timeout: 5 * 60_000 });
+  await execa('bash', ['scripts/labs.sh', 'up'], { cwd: root, stdio: 'inherit', timeout: 15 * 60_000 });
 }
