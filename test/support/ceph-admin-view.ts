@@ -30,7 +30,8 @@ export async function adminWatchers(spec: ImageSpec): Promise<AdminWatcher[]> {
 /** Addresses in the OSD blocklist (the first of the two JSON values `ceph osd blocklist ls` prints). */
 export async function adminBlocklist(): Promise<string[]> {
   const out = (await adminRun('ceph', ['osd', 'blocklist', 'ls', '--format', 'json'])).stdout.trim();
-  const first = `${out.split(/\]\s*\[/)[0] ?? '['}]`.replace(/\]\]$/, ']');
+  // Pacific appends the range blocklist, `[...]` without nested brackets in the lab (IPv4 only): drop it
+  const first = /^([\s\S]*\])\s*\[[^[\]]*\]$/.exec(out)?.[1] ?? out;
   return AdminBlocklist.parse(JSON.parse(first)).map((e) => e.addr);
 }
 
