@@ -3,6 +3,7 @@
  * Every writer is tracked until it exits; `killAllWriters()` (for afterAll) and a process `exit` hook make sure no
  * writer outlives the test run.
  */
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
@@ -73,12 +74,14 @@ export async function startWriter(spec: ImageSpec, user: CephUser, timeoutMs = 3
   let stderr = '';
   sub.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
   if (sub.stdout === null) throw new Error('writer has no stdout');
-  createInterface({ input: sub.stdout }).on('line', (line) => {
+  const lines = createInterface({ input: sub.stdout });
+  lines.on('line', (line) => {
     const parsed = WriterEvent.safeParse(safeJson(line));
     if (parsed.success) seen.push(parsed.data);
     for (const wake of waiters) wake();
   });
-  const exited = sub.then(() => {
+  // exited once the process ended and its last lines were read (an "error" line comes just before the exit)
+  const exited = Promise.all([sub, once(lines, 'close')]).then(() => {
     running = false;
     live.delete(pid);
     for (const wake of waiters) wake();
