@@ -3,6 +3,7 @@
  * metrics, so that the Slack and CLI paths share one queue each (issue: 50 commands never start 500 rbd).
  */
 import { createCephCli } from './adapters/ceph/index.js';
+import { coalesceReads } from './adapters/ceph/coalesce-reads.js';
 import { limitCeph, limitNova } from './adapters/limits/index.js';
 import { instrumentPort } from './adapters/observability/instrument-port.js';
 import type { Metrics } from './adapters/observability/metrics.js';
@@ -24,7 +25,8 @@ export async function buildPorts(cfg: BaseConfig, metrics: Metrics): Promise<Out
   });
   const novaClient = await createOpenStackNova(cfg.env, { timeoutMs: cfg.nova.timeoutMs });
   return {
-    ceph: limitCeph(instrumentPort('ceph', cephCli, metrics), { maxConcurrent: cfg.ceph.concurrency, minTime: cfg.ceph.minTimeMs, metrics }),
+    // outermost: coalesced reads never enter the queue
+    ceph: coalesceReads(limitCeph(instrumentPort('ceph', cephCli, metrics), { maxConcurrent: cfg.ceph.concurrency, minTime: cfg.ceph.minTimeMs, metrics })),
     nova: limitNova(instrumentPort('nova', novaClient, metrics), { maxConcurrent: cfg.nova.concurrency, minTime: cfg.nova.minTimeMs, metrics }),
   };
 }
