@@ -23,6 +23,11 @@ export default tseslint.config(
     },
   },
   {
+    // plain JavaScript helpers (fake executables, worker entry points) run under Node
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+  },
+  {
     // the pure core: no I/O, no clock, no adapters
     files: ['src/core/**/*.ts'],
     rules: {
