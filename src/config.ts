@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from './core/duration.js';
+import { branded } from './core/branded-schema.js';
 import { parsePoolName, type PoolName } from './core/ids.js';
 import { err, ok, type Result } from './core/result.js';
 
@@ -24,14 +25,7 @@ function positiveInt(defaultValue: number) {
   return z.coerce.number({ message: 'expected a whole number' }).int('expected a whole number').positive('expected a number above 0').default(defaultValue);
 }
 
-const pool = z.string().trim().transform((text, ctx) => {
-  const r = parsePoolName(text);
-  if (!r.ok) {
-    ctx.addIssue({ code: 'custom', message: r.error });
-    return z.NEVER;
-  }
-  return r.value;
-});
+const pool = z.string().trim().pipe(branded(parsePoolName));
 
 const pools = z.string().default('volumes').transform((text, ctx): PoolName[] => {
   const out: PoolName[] = [];

@@ -8,17 +8,7 @@ import {
   parseEntityAddr, parseImageName, parseLockId, parseLocker,
   type EntityAddr, type ImageName, type LockId, type Locker,
 } from '../../core/ids.js';
-import type { Result } from '../../core/result.js';
-
-/** A string checked by one of the parse functions of core/ids.ts, producing its branded type. */
-function branded<T>(parse: (text: string) => Result<T, string>) {
-  return z.string().transform((text, ctx): T => {
-    const r = parse(text);
-    if (r.ok) return r.value;
-    ctx.addIssue({ code: 'custom', message: r.error });
-    return z.NEVER;
-  });
-}
+import { branded } from '../../core/branded-schema.js';
 
 const Decimal = z.string().regex(/^\d{1,20}$/, 'expected a non-negative integer');
 

@@ -7,17 +7,7 @@ import { z } from 'zod';
 import {
   parseEntityAddr, parseImageSpec, parseInstanceId, parseLockId, parseLocker,
 } from '../../core/ids.js';
-import type { Result } from '../../core/result.js';
-
-/** A string column that must parse into a branded id. */
-function branded<T>(parse: (text: string) => Result<T, string>) {
-  return z.string().transform((text, ctx): T => {
-    const r = parse(text);
-    if (r.ok) return r.value;
-    ctx.addIssue({ code: 'custom', message: r.error });
-    return z.NEVER;
-  });
-}
+import { branded } from '../../core/branded-schema.js';
 
 /** A TEXT column holding JSON that must match `schema`. */
 export function jsonColumn<T extends z.ZodType>(schema: T) {
