@@ -51,7 +51,8 @@ const BaseEnv = z.object({
   VMLOCKS_DB: z.string().trim().min(1).default('./vmlocks.db'),
   VMLOCKS_APPROVAL_TTL: duration('15m'),
   CEPH_CONF: optionalText,
-  CEPH_ID: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a CephX user id without "client.", e.g. vmlocks').optional(),
+  // `--id` takes the id without the type: `--id vmlocks` is client.vmlocks (`--id client.vmlocks` would be client.client.vmlocks)
+  CEPH_ID: z.string().trim().regex(/^(?!client\.)[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a CephX user id without "client.", e.g. vmlocks').optional(),
   CEPH_KEYRING: optionalText,
   VMLOCKS_CEPH_TIMEOUT: duration('10s'),
   VMLOCKS_NOVA_TIMEOUT: duration('10s'),

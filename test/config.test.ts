@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { loadBaseConfig, loadConfig } from '../src/config.js';
+
+const slack = {
+  SLACK_BOT_TOKEN: 'xoxb-1-2-3', SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_APP_TOKEN: 'xapp-1-A-1-x',
+  VMLOCKS_INCIDENT_CHANNEL: 'C0123456789',
+};
+
+describe('loadConfig', () => {
+  it('names every missing Slack variable and points at manifest.yml', () => {
+    const r = loadConfig({});
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'VMLOCKS_INCIDENT_CHANNEL']) expect(r.error).toContain(name);
+    expect(r.error).toContain('manifest.yml');
+  });
+
+  it('applies the documented defaults: Socket Mode, ./vmlocks.db, pools vms and volumes, 15 min TTL, 10 commands a minute, 10 fixes per 10 min', () => {
+    const r = loadConfig(slack);
+    if (!r.ok) throw new Error(r.error);
+    const c = r.value;
+    expect(c.slack.VMLOCKS_SLACK_MODE).toBe('socket');
+    expect(c.slack.PORT).toBe(3000);
+    expect(c.dbPath).toBe('./vmlocks.db');
+    expect([c.novaPool, c.cinderPools]).toEqual(['vms', ['volumes']]);
+    expect(c.approvalTtlMs).toBe(15 * 60_000);
+    expect(c.limits).toEqual({ userCommands: 10, userCommandsWindowMs: 60_000, fixBrake: 10, fixBrakeWindowMs: 600_000 });
+    expect([c.ceph.concurrency, c.nova.concurrency, c.ceph.timeoutMs, c.nova.timeoutMs]).toEqual([4, 8, 10_000, 10_000]);
+  });
+
+  it('does not need the app-level token in http mode', () => {
+    const { SLACK_APP_TOKEN: _, ...rest } = slack;
+    expect(loadConfig({ ...rest, VMLOCKS_SLACK_MODE: 'http' }).ok).toBe(true);
+    const socket = loadConfig(rest);
+    expect(socket.ok ? '' : socket.error).toMatch(/SLACK_APP_TOKEN[\s\S]*VMLOCKS_SLACK_MODE=http|required in Socket Mode/);
+  });
+
+  it.each([
+    ['VMLOCKS_APPROVAL_TTL', 'soon', /VMLOCKS_APPROVAL_TTL/],
+    ['VMLOCKS_SLACK_MODE', 'websocket', /VMLOCKS_SLACK_MODE/],
+    ['VMLOCKS_INCIDENT_CHANNEL', '#incidents', /channel id/],
+    ['VMLOCKS_APPROVERS', 'U0AAAAAAA,alice', /"alice" is not a Slack user id/],
+    ['VMLOCKS_CINDER_POOLS', 'volumes,../etc', /VMLOCKS_CINDER_POOLS/],
+    ['VMLOCKS_NOVA_POOL', '-rf', /VMLOCKS_NOVA_POOL/],
+    ['VMLOCKS_FIX_BRAKE', '0', /VMLOCKS_FIX_BRAKE/],
+    ['PORT', 'http', /PORT/],
+    ['CEPH_ID', 'client.vmlocks', /CEPH_ID[\s\S]*without "client\."/],
+    ['SLACK_BOT_TOKEN', 'xoxp-user-token', /xoxb-/],
+  ])('refuses %s=%s with a message naming it', (name, value, message) => {
+    const r = loadConfig({ ...slack, [name]: value });
+    expect(r.ok).toBe(false);
+    expect(r.ok ? '' : r.error).toMatch(message);
+  });
+
+  it('reads several Cinder pools and durations in every documented unit', () => {
+    const r = loadConfig({ ...slack, VMLOCKS_CINDER_POOLS: 'volumes, volumes-ssd', VMLOCKS_APPROVAL_TTL: '2h30m', VMLOCKS_CEPH_TIMEOUT: '2500ms' });
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value.cinderPools).toEqual(['volumes', 'volumes-ssd']);
+    expect(r.value.approvalTtlMs).toBe(9_000_000);
+    expect(r.value.ceph.timeoutMs).toBe(2500);
+  });
+});
+
+describe('loadBaseConfig', () => {
+  it('needs no Slack credentials (for inspect and audit)', () => {
+    const r = loadBaseConfig({ CEPH_ID: 'vmlocks' });
+    expect(r.ok).toBe(true);
+    expect(r.ok && r.value.ceph.id).toBe('vmlocks');
+  });
+});
