@@ -44,7 +44,7 @@ describe('loadConfig', () => {
     ['VMLOCKS_NOVA_POOL', '-rf', /VMLOCKS_NOVA_POOL/],
     ['VMLOCKS_FIX_BRAKE', '0', /VMLOCKS_FIX_BRAKE/],
     ['PORT', 'http', /PORT/],
-    ['CEPH_ID', 'client.vmlocks', /CEPH_ID[\s\S]*without "client\."/],
+    ['CEPH_ID', 'client.vmlocks', /without "client\."[\s\S]*CEPH_ID/],
     ['SLACK_BOT_TOKEN', 'xoxp-user-token', /xoxb-/],
   ])('refuses %s=%s with a message naming it', (name, value, message) => {
     const r = loadConfig({ ...slack, [name]: value });
