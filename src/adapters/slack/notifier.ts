@@ -5,7 +5,7 @@
  * the order they were made.
  */
 import Bottleneck from 'bottleneck';
-import type { WebClient } from '@slack/web-api';
+import { WebClientEvent, type WebClient } from '@slack/web-api';
 import type { FixRequest, SlackMessageRef } from '../../core/fix-request.js';
 import type { FixRunStep, IncidentEvent, Notifier } from '../../ports.js';
 import type { Logger } from '../observability/logger.js';
@@ -42,13 +42,28 @@ const PRIORITY = { approval: 1, update: 2, event: 5 } as const;
 export function createSlackNotifier(opts: SlackNotifierOptions): SlackNotifier {
   const { client, logger, metrics } = opts;
   const approvalsChannel = opts.approvalsChannel ?? opts.incidentChannel;
-  const queue = new Bottleneck({ maxConcurrent: 1, minTime: opts.postIntervalMs ?? 1000 });
+  const intervalMs = opts.postIntervalMs ?? 1000;
+  const queue = new Bottleneck({ maxConcurrent: 1, minTime: intervalMs });
   const gauge = (): void => metrics.queued.set({ limiter: 'slack_posts' }, queue.counts().QUEUED);
   queue.on('queued', gauge);
   queue.on('executing', gauge);
 
+  // The WebClient sends a 429'd call again after Retry-After, inside the job; minTime counts from the job's start,
+  // so the next post would follow that retry at once. A job that saw a 429 holds the queue one interval more.
+  let rateLimited = 0;
+  client.on(WebClientEvent.RATE_LIMITED, () => { rateLimited += 1; });
+  const spaced = <T>(priority: number, call: () => Promise<T>): Promise<T> =>
+    queue.schedule({ priority }, async () => {
+      const before = rateLimited;
+      try {
+        return await call();
+      } finally {
+        if (rateLimited !== before) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      }
+    });
+
   const post = (channel: string, m: SlackMessage, priority: number) =>
-    queue.schedule({ priority }, () => callSlack(metrics, 'chat.postMessage', ChatPostMessageAnswer, () =>
+    spaced(priority, () => callSlack(metrics, 'chat.postMessage', ChatPostMessageAnswer, () =>
       client.chat.postMessage({ channel, text: m.text, blocks: m.blocks })));
 
   return {
@@ -74,7 +89,7 @@ export function createSlackNotifier(opts: SlackNotifierOptions): SlackNotifier {
       }
       const m = buildApprovalMessage(toApprovalView(request, progress ?? []));
       // chat.update on the stored channel/ts: a response_url would expire after 30 minutes (DESIGN.md §5).
-      await queue.schedule({ priority: PRIORITY.update }, () => callSlack(metrics, 'chat.update', ChatUpdateAnswer, () =>
+      await spaced(PRIORITY.update, () => callSlack(metrics, 'chat.update', ChatUpdateAnswer, () =>
         client.chat.update({ channel: ref.channel, ts: ref.ts, text: m.text, blocks: m.blocks })));
     },
 
