@@ -31,6 +31,8 @@ export function createRequestFixHandler(deps: HandlerDeps) {
         return await replyEphemeral(respond, buildRequestSentMessage(result.value, await locate(deps, result.value.approvalMessage)));
       }
       const existing = result.error.existing?.approvalMessage ?? null;
+      // One open fix per instance (the store's guard) is a limit too: count it with the others.
+      if (result.error.code === 'already_open') deps.metrics.limitHits.inc({ limit: 'instance_busy' });
       deps.logger.info({ code: result.error.code, instanceId: value.instanceId, user }, 'fix request refused');
       await replyEphemeral(respond, buildRequestRefusedMessage(result.error, await locate(deps, existing)));
     } catch (err) {
