@@ -106,6 +106,7 @@ describe('the safety brakes of the fix', () => {
     for (const t of texts) expect(t).toContain(openId);
     const all = store.listByState(['pending', 'approved', 'running', ...TERMINAL_STATES]).filter((r) => r.instanceId === guarded.id);
     expect(all.map((r) => r.id)).toEqual([openId]);
+    expect(await limitHits(bot, 'instance_busy')).toBe(1);
 
     // A later request, once the approval message is out, links to it.
     const later = await requestFix(USERS.carol, guarded);
@@ -116,6 +117,7 @@ describe('the safety brakes of the fix', () => {
     const approvalPosts = slack.callsTo('chat.postMessage')
       .filter((c) => JSON.stringify(c.args.blocks ?? []).includes('vmlocks.approve_fix') && JSON.stringify(c.args.blocks).includes(openId));
     expect(approvalPosts).toHaveLength(1);
+    expect(await limitHits(bot, 'instance_busy')).toBe(2);
   });
 
   it('refuses the eleventh fix in ten minutes with the brake message, keeps the request pending, and still refuses it after a restart', async () => {
