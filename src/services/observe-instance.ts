@@ -65,7 +65,8 @@ async function observeHost(deps: ObserveDeps, instance: NovaInstanceView) {
     instance.hypervisorHostname === null ? Promise.resolve(ok(null)) : settle(deps.nova.getHostIp(instance.hypervisorHostname)),
   ]);
   return {
-    computeService: service.ok ? service : err(`could not read ${instance.host}'s nova-compute service: ${service.error}`),
+    // the core's evidence sentence names the host and the service (say.computeServiceFailed): pass the bare reason
+    computeService: service,
     hostIp: hostIp.ok ? hostIp.value : null,
   };
 }
@@ -91,7 +92,8 @@ export async function observeInstance(deps: ObserveDeps, instance: NovaInstanceV
     instance,
     computeService: host.computeService,
     hostIp: host.hostIp,
-    blocklist: blocklist.ok ? blocklist : err(`could not read the OSD blocklist: ${blocklist.error}`),
+    // the bare reason: the core's sentence already says "could not read the OSD blocklist" (say.blocklistFailed)
+    blocklist,
     disks,
     discoveryErrors,
   };
