@@ -93,7 +93,7 @@ describe('a burst of commands against the running bot', () => {
       `peak ${peak} at once (limit ${CEPH_CONCURRENCY}), all answered in ${allAnsweredMs} ms`);
     expect(calls.length).toBeGreaterThanOrEqual(50 - limited.length);
     expect(peak).toBeLessThanOrEqual(CEPH_CONCURRENCY);
-    // the wrappers did see concurrency: the bound was reached, not merely respected by a serial run
+    // the wrappers saw calls overlap: not a serial run that respects any bound trivially
     expect(peak).toBeGreaterThan(1);
     expect(await limitHits(bot, 'ceph_queue')).toBeGreaterThan(0);
     expect(await limitHits(bot, 'user_commands')).toBe(limited.length);
