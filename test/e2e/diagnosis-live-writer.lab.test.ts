@@ -8,7 +8,7 @@ import { startBot, type BotProcess } from '../support/bot-process.js';
 import { adminLocks } from '../support/ceph-admin-view.js';
 import { assertCephLabUp } from '../support/ceph-lab.js';
 import { cleanupScenarios, liveWriter } from '../support/ceph-scenarios.js';
-import { startWriter, type RbdWriter } from '../support/ceph-writer.js';
+import { startWriter } from '../support/ceph-writer.js';
 import { startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api.js';
 import { findNovaLab, startCompute, stopCompute } from '../support/nova-lab.js';
 import { unreachableNovaEnv } from './support/diagnosis-broken-env.js';
@@ -26,7 +26,6 @@ let slack: FakeSlackApi;
 let bot: BotProcess;
 let nova: NovaSetup;
 const held = new Map<Case, Held>();
-let mover: RbdWriter;
 
 function get(c: Case): Held {
   const h = held.get(c);
@@ -42,8 +41,11 @@ beforeAll(async () => {
     ['active', 'compute-1'], ['shutoff', 'compute-1'], ['error', 'compute-1'], ['compute2', 'compute-2'], ['moved', 'compute-1'],
   ];
   const servers = await nova.boot(cases.map(([c, host]) => ({ prefix: `e2e-live-${c}`, host })));
-  const byCase = new Map(cases.map(([c], i) => [c, servers[i]]));
-  const server = (c: Case): LabServer => byCase.get(c) ?? (() => { throw new Error(c); })();
+  const server = (c: Case): LabServer => {
+    const s = servers[cases.findIndex(([k]) => k === c)];
+    if (s === undefined) throw new Error(`no server booted for case ${c}`);
+    return s;
+  };
   expect((await nova.stop(server('shutoff'))).powerState).toBe(4);
   expect((await nova.resetToError(server('error'))).vmState).toBe('error');
   await Promise.all(cases.map(async ([c]) => {
@@ -53,7 +55,7 @@ beforeAll(async () => {
   // a second live client of the same host writes to the "moved" disk: the first owner releases the lock on request
   // (librbd's cooperative exclusive lock), both stay connected, and the lock now names the second one
   const moved = server('moved');
-  mover = await startWriter(moved.disk, 'nova');
+  const mover = await startWriter(moved.disk, 'nova');
   expect((await mover.writeOutcome(60_000)).event).toBe('locked');
   const [lock, ...others] = await adminLocks(moved.disk);
   expect(others).toEqual([]);
