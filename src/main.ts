@@ -54,7 +54,7 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   const slack = createSlackApp({
     mode: s.VMLOCKS_SLACK_MODE, botToken: s.SLACK_BOT_TOKEN, signingSecret: s.SLACK_SIGNING_SECRET, appToken: s.SLACK_APP_TOKEN,
     port: s.PORT, slackApiUrl: s.SLACK_API_URL, logger, metrics, inspect, fixes, commandLimiter,
-    timeoutMs: s.VMLOCKS_SLACK_TIMEOUT, client: web, commandLimitPerMinute: cfg.limits.userCommands,
+    timeoutMs: s.VMLOCKS_SLACK_TIMEOUT, client: web, commandLimit: { count: cfg.limits.userCommands, windowMs: cfg.limits.userCommandsWindowMs },
     customRoutes: routes,
   });
   await slack.start();

@@ -35,7 +35,7 @@ export async function startHarness(opts: { viewAckDeadlineMs?: number } = {}): P
   const limiter = recordingLimiter();
   const slack = createSlackApp({
     mode: 'http', port: 0, host: '127.0.0.1', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, slackApiUrl: fake.apiUrl,
-    logger: log.logger, metrics, inspect, fixes, commandLimiter: limiter, timeoutMs: 5000, commandLimitPerMinute: 10,
+    logger: log.logger, metrics, inspect, fixes, commandLimiter: limiter, timeoutMs: 5000, commandLimit: { count: 10, windowMs: 60_000 },
     retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 50, factor: 1 },
     ...(opts.viewAckDeadlineMs === undefined ? {} : { viewAckDeadlineMs: opts.viewAckDeadlineMs }),
   });

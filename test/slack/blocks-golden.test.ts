@@ -109,7 +109,7 @@ describe('short messages (golden)', () => {
   it('explains the commands in help', () => golden('help', buildHelpMessage()));
   it('answers bad input with the usage', () => golden('usage', buildUsageMessage('"vm-1; rm -rf /" is not a valid instance name')));
   it('says how many commands ran and when to retry', () => {
-    const msg = buildRateLimitMessage(7_300, 10);
+    const msg = buildRateLimitMessage(7_300, { count: 10, windowMs: 60_000 });
     expect(msg.text).toContain('You have run 10 commands in the last minute; try again in 8 s.');
     golden('rate-limit', msg);
   });

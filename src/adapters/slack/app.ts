@@ -35,7 +35,8 @@ export interface SlackAppOptions {
   timeoutMs: number;
   /** The WebClient handlers use (share the Notifier's); default one made with createWebClient. */
   client?: WebClient;
-  commandLimitPerMinute?: number;
+  /** The per-user command limit, for the wording of the refusal. */
+  commandLimit?: { count: number; windowMs: number };
   /** How long a deny submission waits for the decision before closing the modal (< Slack's 3 s). Default 2000. */
   viewAckDeadlineMs?: number;
   retryConfig?: RetryOptions;
@@ -87,7 +88,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   registerHandlers(app, {
     logger: opts.logger, metrics: opts.metrics, inspect: opts.inspect, fixes: opts.fixes, commandLimiter: opts.commandLimiter, web,
     viewAckDeadlineMs: opts.viewAckDeadlineMs ?? 2000,
-    ...(opts.commandLimitPerMinute === undefined ? {} : { commandLimitPerMinute: opts.commandLimitPerMinute }),
+    ...(opts.commandLimit === undefined ? {} : { commandLimit: opts.commandLimit }),
   });
   app.error(async (error) => {
     opts.logger.error({ err: error }, 'unhandled error in a Slack listener');

@@ -1,6 +1,5 @@
 /** Formatting of commands, durations and times for display in Slack. Pure. */
 import type { HttpRequestSpec } from '../../../core/fix-plan-types.js';
-import { POWER_STATE } from '../../../core/snapshot.js';
 
 // Characters that never need quoting in a POSIX shell word.
 const SHELL_SAFE = /^[A-Za-z0-9_\-.,:/@%+=]+$/;
@@ -24,15 +23,9 @@ export function formatHttpRequest(request: HttpRequestSpec): string {
   return `${request.method} ${request.path}${body}`;
 }
 
-/** `340 ms`, `1.2 s`, `2 min 5 s`, `1 h 3 min`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '?';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1).replace(/\.0$/, '')} s`;
-  const totalSec = Math.round(ms / 1000);
-  if (totalSec < 3600) return `${Math.floor(totalSec / 60)} min ${totalSec % 60} s`;
-  return `${Math.floor(totalSec / 3600)} h ${Math.floor((totalSec % 3600) / 60)} min`;
-}
+// One wording of durations and power states for Slack, the CLI and the evidence: the core's.
+export { formatDuration } from '../../../core/duration.js';
+export { powerStateName } from '../../../core/evidence.js';
 
 /** Milliseconds between two ISO times, or null if either is missing or unparsable. */
 export function durationBetween(startIso: string | null, endIso: string | null): number | null {
@@ -58,11 +51,4 @@ export function slackDate(iso: string, format: SlackDateFormat = 'date_time'): s
   if (!Number.isFinite(ms)) return iso.replace(/[<>|&]/g, '');
   const fallback = new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return `<!date^${Math.floor(ms / 1000)}^${DATE_TOKENS[format]}|${fallback}>`;
-}
-
-/** Nova's power_state integer as its name (nova/compute/power_state.py). */
-export function powerStateName(state: number | null): string {
-  if (state === null) return 'unknown';
-  const entry = Object.entries(POWER_STATE).find(([, value]) => value === state);
-  return entry ? entry[0] : `state ${state}`;
 }

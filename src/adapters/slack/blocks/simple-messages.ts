@@ -2,6 +2,7 @@
 import { context, section, type SlackMessage } from './block-kit.js';
 import { code, escapeMrkdwn, truncate, truncateMrkdwn } from './mrkdwn.js';
 import { SLACK_LIMITS } from './slack-limits.js';
+import { formatDuration } from './format.js';
 
 function one(text: string): SlackMessage {
   const t = truncateMrkdwn(text, SLACK_LIMITS.sectionText);
@@ -36,11 +37,11 @@ export function buildUsageMessage(problem: string): SlackMessage {
   return one(`:warning: ${escapeMrkdwn(truncate(problem, 300))}. Usage: ${code('/vmlocks <instance name or UUID>')} or ${code('/vmlocks help')}.`);
 }
 
-/** Over the per-user command limit. `count` is the limit, when the caller knows it. */
-export function buildRateLimitMessage(retryAfterMs: number, count?: number): SlackMessage {
+/** Over the per-user command limit (`limit`: the configured count per window, when the caller knows it). */
+export function buildRateLimitMessage(retryAfterMs: number, limit?: { count: number; windowMs: number }): SlackMessage {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  const ran = count === undefined ? 'You have run too many commands' : `You have run ${count} commands`;
-  return one(`:hourglass: ${ran} in the last minute; try again in ${seconds} s.`);
+  const ran = limit === undefined ? 'You have run too many commands' : `You have run ${limit.count} commands in the last ${limit.windowMs === 60_000 ? 'minute' : formatDuration(limit.windowMs)}`;
+  return one(`:hourglass: ${ran}; try again in ${seconds} s.`);
 }
 
 /** An unexpected failure: the user gets the reference that is in the log line. `action` is mrkdwn, e.g. "check `vm-1`". */

@@ -18,7 +18,7 @@ export function createCheckAgainHandler(deps: HandlerDeps) {
     deps.metrics.commands.inc({ kind: 'check_again' });
     try {
       const gate = await deps.commandLimiter.take(user);
-      if (!gate.allowed) return await replyEphemeral(respond, buildRateLimitMessage(gate.retryAfterMs, deps.commandLimitPerMinute));
+      if (!gate.allowed) return await replyEphemeral(respond, buildRateLimitMessage(gate.retryAfterMs, deps.commandLimit));
       const outcome = await deps.inspect.inspect({ kind: 'uuid', id: value.instanceId }, user);
       await replaceOriginal(respond, buildInspectOutcomeMessage(outcome));
     } catch (err) {

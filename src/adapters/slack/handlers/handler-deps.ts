@@ -15,7 +15,8 @@ export interface HandlerDeps {
   /** Our WebClient (timeout, 429 handling and metrics), for views.open, chat.getPermalink and DMs. */
   web: WebClient;
   /** The per-user limit, for the rate-limit message ("You have run N commands…"); unknown if absent. */
-  commandLimitPerMinute?: number;
+  /** The per-user command limit, for the wording of the refusal. */
+  commandLimit?: { count: number; windowMs: number };
   /** How long a modal submission may wait for the decision before the modal is closed (Slack allows 3 s). */
   viewAckDeadlineMs: number;
 }

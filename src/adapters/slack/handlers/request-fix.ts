@@ -24,7 +24,7 @@ export function createRequestFixHandler(deps: HandlerDeps) {
     deps.metrics.commands.inc({ kind: 'request_fix' });
     try {
       const gate = await deps.commandLimiter.take(user);
-      if (!gate.allowed) return await replyEphemeral(respond, buildRateLimitMessage(gate.retryAfterMs, deps.commandLimitPerMinute));
+      if (!gate.allowed) return await replyEphemeral(respond, buildRateLimitMessage(gate.retryAfterMs, deps.commandLimit));
       const result = await deps.fixes.requestFix({ instanceId: value.instanceId, requestedBy: user, origin: channel === null ? null : { channel, user } });
       if (result.ok) {
         deps.logger.info({ requestId: result.value.id, instanceId: value.instanceId, user }, 'fix requested');

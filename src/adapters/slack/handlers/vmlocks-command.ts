@@ -49,7 +49,7 @@ export function createVmlocksCommandHandler(deps: HandlerDeps) {
     try {
       const gate = await deps.commandLimiter.take(user);
       if (!gate.allowed) {
-        await replyEphemeral(respond, buildRateLimitMessage(gate.retryAfterMs, deps.commandLimitPerMinute));
+        await replyEphemeral(respond, buildRateLimitMessage(gate.retryAfterMs, deps.commandLimit));
         return;
       }
       switch (request.kind) {
