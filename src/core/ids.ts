@@ -55,6 +55,16 @@ export function parseInstanceRef(text: string): Result<InstanceRef, string> {
   return ok({ kind: 'name', name: t });
 }
 
+/** A compute host as Nova names it (`OS-EXT-SRV-ATTR:host`): a hostname, possibly fully qualified. */
+export function parseHostName(text: string): Result<string, string> {
+  const t = text.trim();
+  if (t.length === 0) return err('give a compute host name, e.g. compute-1');
+  if (t.length > 255) return err('a host name has at most 255 characters');
+  return /^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*$/.test(t)
+    ? ok(t)
+    : err(`"${truncate(t)}" is not a valid host name (letters, digits, '-', '_' and dots between labels)`);
+}
+
 // Ceph accepts almost anything as a pool or image name; vmlocks accepts only what OpenStack creates
 // (`vms`, `volumes`, `<uuid>_disk.local`, `volume-<uuid>`), so that no value can look like an option,
 // a path or a snapshot (`@`), whatever reaches the argv.

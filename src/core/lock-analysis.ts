@@ -7,6 +7,7 @@ import { say } from './evidence.js';
 import { assessLock, type AnalysisContext } from './lock-assessment.js';
 import type { DiskReport, HostState, InstanceReport, InstanceSummary, LockAssessment } from './report.js';
 import type { InspectionSnapshot } from './snapshot.js';
+import { hostStateOfService, hostStateSentence } from './host-state.js';
 
 const OBJECT_MAP_INVALID_FLAGS = ['object map invalid', 'fast diff invalid'];
 
@@ -25,10 +26,7 @@ function collectFailures(s: InspectionSnapshot): { sentences: string[]; hidesLoc
 }
 
 function hostStateOf(s: InspectionSnapshot): HostState {
-  if (s.instance.host === null || !s.computeService.ok || s.computeService.value === null) return 'unknown';
-  const svc = s.computeService.value;
-  if (svc.forcedDown) return 'forced_down';
-  return svc.state === 'down' ? 'down' : 'up';
+  return s.instance.host === null ? 'unknown' : hostStateOfService(s.computeService);
 }
 
 function summarise(s: InspectionSnapshot): InstanceSummary {
@@ -92,11 +90,7 @@ function headline(r: Pick<InstanceReport, 'verdict' | 'disks'>, locks: LockAsses
 
 function hostSentence(s: InspectionSnapshot): string[] {
   if (s.instance.host === null) return [say.noHost(s.instance.name)];
-  if (!s.computeService.ok) return [];
-  const svc = s.computeService.value;
-  if (svc === null) return [say.noComputeService(s.instance.host)];
-  if (svc.forcedDown) return [say.computeForcedDown(svc)];
-  return [svc.state === 'down' ? say.computeDown(svc, s.observedAt) : say.computeUp(svc)];
+  return hostStateSentence(s.instance.host, s.computeService, s.observedAt);
 }
 
 /** Diagnoses every lock of one instance. See DESIGN.md §3 for the rules. */

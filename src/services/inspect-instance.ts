@@ -10,6 +10,7 @@ import type { NovaInstanceView } from '../core/snapshot.js';
 import type { InspectOutcome, InspectService } from './types.js';
 import { describeError } from './describe-error.js';
 import { observeInstance, type ObserveDeps } from './observe-instance.js';
+import { inspectHost } from './inspect-host.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 
 export interface InspectDeps extends ObserveDeps {
@@ -63,6 +64,8 @@ export function createInspectService(deps: InspectDeps): InspectService & { insp
         : await reportFor(unreachableView(ref.kind === 'uuid' ? ref.id : ('' as InstanceId)), resolved.error);
       return { kind: 'report', report, plan: buildFixPlan(report) };
     },
+
+    inspectHost: (host: string) => inspectHost({ nova: deps.nova, clock: deps.clock, reportFor: (server) => reportFor(server) }, host),
 
     /** A fresh report by UUID (the run's re-inspection); null when Nova says the instance is gone. */
     async inspectById(id: InstanceId): Promise<InstanceReport | null> {

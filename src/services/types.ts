@@ -3,6 +3,7 @@ import type { InstanceId, InstanceRef } from '../core/ids.js';
 import type { FixStep } from '../core/fix-plan-types.js';
 import type { FixRequest, Rejection } from '../core/fix-request.js';
 import type { InstanceReport } from '../core/report.js';
+import type { HostSummary } from '../core/host-summary.js';
 import type { Result } from '../core/result.js';
 import type { ResolveResult } from '../ports.js';
 
@@ -25,6 +26,12 @@ export interface FixWorkflow {
   decide(input: { requestId: string; userId: string; decision: 'approve' | 'deny'; reason?: string }): Promise<Result<FixRequest, Rejection>>;
 }
 
+export type HostOutcome =
+  | { kind: 'host_report'; summary: HostSummary }
+  | { kind: 'host_not_found'; host: string };
+
 export interface InspectService {
   inspect(ref: InstanceRef, actor: string): Promise<InspectOutcome>;
+  /** Every instance of a compute host (`/vmlocks host <host>`): the first look after a power loss. */
+  inspectHost(host: string, actor: string): Promise<HostOutcome>;
 }

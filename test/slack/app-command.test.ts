@@ -92,10 +92,19 @@ describe('/vmlocks', () => {
     expect(post.body.text).toBe(':x: client.vmlocks lacks `osd blocklist` caps; grant mon \'profile rbd\'.');
   });
 
-  it('says /vmlocks host is not supported yet', async () => {
-    await h.send(h.command('host compute-2', 'host'));
-    const post = await h.fake.waitForResponse((r) => r.id === 'host');
-    expect(post.body.text).toContain('not supported yet');
+  it('answers /vmlocks host <host> in the channel with the host summary', async () => {
+    h.inspect.hostAnswer = async (host) => ({ kind: 'host_not_found', host });
+    await h.send(h.command('host compute-9', 'host'));
+    const post = await h.fake.waitForResponse((r) => r.id === 'host' && r.body.response_type === 'in_channel');
+    expect(post.body.text).toBe('NOT FOUND: no compute host compute-9');
+    expect(h.inspect.hostCalls.map((c) => c.host)).toEqual(['compute-9']);
     expect(h.inspect.calls).toEqual([]);
+  });
+
+  it('refuses a bad host name with the usage and no service call', async () => {
+    await h.send(h.command('host compute-1;reboot', 'bad-host'));
+    const post = await h.fake.waitForResponse((r) => r.id === 'bad-host');
+    expect(post.body.text).toMatch(/not a valid host name[\s\S]*Usage: `\/vmlocks host &lt;compute-host&gt;`/);
+    expect(h.inspect.hostCalls).toEqual([]);
   });
 });

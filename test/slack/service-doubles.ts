@@ -7,7 +7,7 @@ import type { FixRequest, Rejection } from '../../src/core/fix-request.js';
 import type { InstanceRef } from '../../src/core/ids.js';
 import type { Result } from '../../src/core/result.js';
 import type { CommandLimiter } from '../../src/ports.js';
-import type { FixWorkflow, InspectOutcome, InspectService, RequestRefusal } from '../../src/services/types.js';
+import type { FixWorkflow, HostOutcome, InspectOutcome, InspectService, RequestRefusal } from '../../src/services/types.js';
 
 type RequestFixInput = Parameters<FixWorkflow['requestFix']>[0];
 type DecideInput = Parameters<FixWorkflow['decide']>[0];
@@ -17,16 +17,25 @@ export class UnexpectedCall extends Error {}
 export interface RecordingInspect extends InspectService {
   calls: Array<{ ref: InstanceRef; actor: string }>;
   answer: ((ref: InstanceRef) => Promise<InspectOutcome>) | null;
+  hostCalls: Array<{ host: string; actor: string }>;
+  hostAnswer: ((host: string) => Promise<HostOutcome>) | null;
 }
 
 export function recordingInspect(): RecordingInspect {
   const double: RecordingInspect = {
     calls: [],
     answer: null,
+    hostCalls: [],
+    hostAnswer: null,
     async inspect(ref, actor) {
       double.calls.push({ ref, actor });
       if (!double.answer) throw new UnexpectedCall(`inspect(${JSON.stringify(ref)}) was not expected`);
       return double.answer(ref);
+    },
+    async inspectHost(host, actor) {
+      double.hostCalls.push({ host, actor });
+      if (!double.hostAnswer) throw new UnexpectedCall(`inspectHost(${host}) was not expected`);
+      return double.hostAnswer(host);
     },
   };
   return double;

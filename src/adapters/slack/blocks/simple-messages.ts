@@ -18,7 +18,7 @@ export function buildHelpMessage(): SlackMessage {
         '*Commands*',
         `• ${code('/vmlocks <instance name or UUID>')} — diagnose the instance's disks; the answer is posted in the channel.`,
         `• ${code('/vmlocks help')} — this message.`,
-        `• ${code('/vmlocks host <compute-host>')} — all instances of a host (not supported yet).`,
+        `• ${code('/vmlocks host <compute-host>')} — every instance of a host that lost power, worst first, with a Request fix button for each stale one.`,
       ].join('\n')),
       section([
         '*Verdicts*',
@@ -33,8 +33,8 @@ export function buildHelpMessage(): SlackMessage {
 }
 
 /** For bad input: what was wrong and how to call the command. */
-export function buildUsageMessage(problem: string): SlackMessage {
-  return one(`:warning: ${escapeMrkdwn(truncate(problem, 300))}. Usage: ${code('/vmlocks <instance name or UUID>')} or ${code('/vmlocks help')}.`);
+export function buildUsageMessage(problem: string, usage = '/vmlocks <instance name or UUID>'): SlackMessage {
+  return one(`:warning: ${escapeMrkdwn(truncate(problem, 300))}. Usage: ${code(usage)} or ${code('/vmlocks help')}.`);
 }
 
 /** Over the per-user command limit (`limit`: the configured count per window, when the caller knows it). */
@@ -57,10 +57,6 @@ export function buildUserErrorMessage(userMessage: string): SlackMessage {
 /** Said at once, before the (slower) inspection. */
 export function buildCheckingMessage(what: string): SlackMessage {
   return one(`:mag: Checking ${code(truncate(what, 255))}…`);
-}
-
-export function buildNotSupportedMessage(what: string): SlackMessage {
-  return one(`:construction: ${escapeMrkdwn(what)} is not supported yet. Use ${code('/vmlocks <instance name or UUID>')} for each instance.`);
 }
 
 /** A refusal or other expected outcome, said to the one user who clicked. */

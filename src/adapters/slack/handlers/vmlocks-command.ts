@@ -3,12 +3,13 @@
  * then answered through the response_url: help, usage, rate limit and progress only to the user; the report in the
  * channel (`response_type: in_channel` works without the bot being a member).
  */
-import { parseInstanceRef, type InstanceRef } from '../../../core/ids.js';
+import { parseHostName, parseInstanceRef, type InstanceRef } from '../../../core/ids.js';
+import { buildHostMessage } from '../blocks/host-blocks.js';
 import { buildInspectOutcomeMessage } from '../blocks/inspect-outcome.js';
 import { describeRef } from '../blocks/lookup-blocks.js';
 import { code, truncate } from '../blocks/mrkdwn.js';
 import {
-  buildCheckingMessage, buildHelpMessage, buildNotSupportedMessage, buildRateLimitMessage, buildUsageMessage,
+  buildCheckingMessage, buildHelpMessage, buildRateLimitMessage, buildUsageMessage,
 } from '../blocks/simple-messages.js';
 import { SlashCommandBody } from '../payloads.js';
 import { answerFailure } from './failure.js';
@@ -18,6 +19,7 @@ import { replyEphemeral, replyInChannel } from './reply.js';
 export type CommandRequest =
   | { kind: 'help' }
   | { kind: 'host'; host: string }
+  | { kind: 'bad_host'; problem: string }
   | { kind: 'bad_input'; problem: string }
   | { kind: 'inspect'; ref: InstanceRef };
 
@@ -26,7 +28,10 @@ export function classifyCommand(text: string): CommandRequest {
   const t = text.trim();
   if (/^help$/i.test(t)) return { kind: 'help' };
   const host = /^host(?:\s+(.*))?$/is.exec(t);
-  if (host) return { kind: 'host', host: (host[1] ?? '').trim() };
+  if (host) {
+    const name = parseHostName(host[1] ?? '');
+    return name.ok ? { kind: 'host', host: name.value } : { kind: 'bad_host', problem: name.error };
+  }
   const ref = parseInstanceRef(t);
   return ref.ok ? { kind: 'inspect', ref: ref.value } : { kind: 'bad_input', problem: ref.error };
 }
@@ -45,7 +50,7 @@ export function createVmlocksCommandHandler(deps: HandlerDeps) {
     const user = parsed.data.user_id;
     const request = classifyCommand(parsed.data.text);
     deps.metrics.commands.inc({ kind: request.kind });
-    const what = request.kind === 'inspect' ? describeRef(request.ref) : truncate(parsed.data.text.trim(), 80);
+    const what = request.kind === 'inspect' ? describeRef(request.ref) : request.kind === 'host' ? `host ${request.host}` : truncate(parsed.data.text.trim(), 80);
     try {
       const gate = await deps.commandLimiter.take(user);
       if (!gate.allowed) {
@@ -55,8 +60,12 @@ export function createVmlocksCommandHandler(deps: HandlerDeps) {
       switch (request.kind) {
         case 'help':
           return await replyEphemeral(respond, buildHelpMessage());
-        case 'host':
-          return await replyEphemeral(respond, buildNotSupportedMessage('`/vmlocks host`'));
+        case 'host': {
+          await replyEphemeral(respond, buildCheckingMessage(what));
+          return await replyInChannel(respond, buildHostMessage(await deps.inspect.inspectHost(request.host, user)));
+        }
+        case 'bad_host':
+          return await replyEphemeral(respond, buildUsageMessage(request.problem, '/vmlocks host <compute-host>'));
         case 'bad_input':
           return await replyEphemeral(respond, buildUsageMessage(request.problem));
         case 'inspect': {
