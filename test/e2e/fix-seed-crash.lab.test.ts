@@ -109,3 +109,10 @@ describe("the seed's crash, fixed through Slack", () => {
     expect(cli.stdout).toMatch(new RegExp(`${USERS.bob}\\s+approve`));
   });
 });
+
+describe('the bot while it fixed', () => {
+  it('logged no error and no failed notification', () => {
+    const bad = suite.bot.logs().filter((l) => (typeof l.level === 'number' && l.level >= 40) || l.event === 'notify_failed');
+    expect(bad).toEqual([]);
+  });
+});
