@@ -3,13 +3,14 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from './adapters/observability/logger.js';
 import { auditCommand } from './cli/audit-command.js';
-import { inspectCommand, type CliIo } from './cli/inspect-command.js';
+import { hostCommand, inspectCommand, type CliIo } from './cli/inspect-command.js';
 import { loadBaseConfig, loadConfig } from './config.js';
 import { serve } from './main.js';
 
 const USAGE = `usage:
   vmlocks serve                              run the Slack bot (npm start)
   vmlocks inspect <instance> [--json]        diagnose an instance's RBD locks (read-only)
+  vmlocks host <compute-host> [--json]       diagnose every instance of a compute host (read-only)
   vmlocks audit [--instance UUID] [--request ID] [--limit N] [--json]
   vmlocks help
 Configuration comes from the environment: see the table in README.md.`;
@@ -53,6 +54,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'inspect') {
     if (rest.length !== 1) return fail(`vmlocks inspect takes one instance name or UUID (quote names with spaces)\n${USAGE}`, 2);
     return inspectCommand(cfg.value, rest[0] ?? '', { json: values.json ?? false }, io, logger);
+  }
+  if (command === 'host') {
+    if (rest.length !== 1) return fail(`vmlocks host takes one compute host name\n${USAGE}`, 2);
+    return hostCommand(cfg.value, rest[0] ?? '', { json: values.json ?? false }, io, logger);
   }
   if (command === 'audit') {
     return auditCommand(cfg.value, { instance: values.instance, request: values.request, limit: values.limit === undefined ? undefined : Number(values.limit), json: values.json ?? false }, io);

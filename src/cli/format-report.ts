@@ -1,7 +1,7 @@
 /** Readable text for `vmlocks inspect` (the default; `--json` prints the contract object instead). */
 import type { FixStep } from '../core/fix-plan-types.js';
 import type { InstanceReport, LockAssessment } from '../core/report.js';
-import type { InspectOutcome } from '../services/types.js';
+import type { HostOutcome, InspectOutcome } from '../services/types.js';
 
 const VERDICT_LINE: Record<InstanceReport['verdict'], string> = {
   stale: 'STALE: the lock owner is dead; the fix below is safe once a second person approves it',
@@ -57,4 +57,15 @@ export function formatOutcome(outcome: InspectOutcome): string {
   const ref = outcome.ref.kind === 'uuid' ? outcome.ref.id : outcome.ref.name;
   if (outcome.kind === 'not_found') return `${ref}: no such instance in Nova (all projects)`;
   return [`${ref} is ambiguous; use one of these UUIDs:`, ...outcome.candidates.map((c) => `  ${c.id}  ${c.name}  ${c.host ?? '-'}  ${c.status}`)].join('\n');
+}
+
+export function formatHostOutcome(outcome: HostOutcome): string {
+  if (outcome.kind === 'host_not_found') return `${outcome.host}: Nova has no nova-compute service and no instance on this host`;
+  const s = outcome.summary;
+  const counts = Object.entries(s.counts).filter(([, n]) => n > 0).map(([v, n]) => `${n} ${v}`).join(', ');
+  return [
+    `${s.host}: ${s.hostState}; ${s.instances.length} instance(s)${counts ? `: ${counts}` : ''}`,
+    ...s.evidence.map((e) => `  - ${e}`),
+    ...s.instances.map((i) => `  ${i.verdict.toUpperCase().padEnd(8)} ${i.id}  ${i.name}  ${i.status}  ${i.locks} lock(s)${i.staleLocks ? `, ${i.staleLocks} stale` : ''}${i.reason ? `  (${i.reason})` : ''}`),
+  ].join('\n');
 }
