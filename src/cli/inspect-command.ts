@@ -29,8 +29,11 @@ async function inspectService(cfg: BaseConfig) {
 /** Unexpected failures: the adapter's userMessage, or a reference that is in the log. Exit 1. */
 function failed(command: string, what: string, e: unknown, io: CliIo, logger: Logger): number {
   const ref = Math.random().toString(16).slice(2, 6);
-  logger.error({ err: e, ref }, `${command} failed`);
-  io.err(`vmlocks ${command}: ${userMessageOf(e) ?? `could not check ${what} (ref ${ref}): ${e instanceof Error ? e.message : String(e)}`}\nNothing was changed.`);
+  const userMessage = userMessageOf(e);
+  // an error that explains itself is printed once, not again as a stack trace (LOG_LEVEL=debug shows it)
+  if (userMessage === undefined) logger.error({ err: e, ref }, `${command} failed`);
+  else logger.debug({ err: e, ref }, `${command} failed`);
+  io.err(`vmlocks ${command}: ${userMessage ?? `could not check ${what} (ref ${ref}): ${e instanceof Error ? e.message : String(e)}`}\nNothing was changed.`);
   return 1;
 }
 
