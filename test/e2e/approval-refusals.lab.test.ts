@@ -8,7 +8,7 @@ import { seedCrash, type SeedCrashScenario } from '../support/ceph-scenarios.js'
 import { INCIDENT_CHANNEL, startBot, USERS } from '../support/bot-process.js';
 import { bootServer, rebootActions, type LabServer } from './support/fix-lab.js';
 import {
-  actionIdsOf, answerTo, approvalUpdates, clickOnApproval, denyModalOpened, requestFixAs, runVmlocks,
+  actionIdsOf, answerTo, approvalUpdates, clickOnApproval, openDenyModal, requestFixAs, runVmlocks,
   submitDenyModal, textOf, waitForTold, buttonValue, click, type Requested, type SlackSide,
 } from './support/fix-slack.js';
 import { commandsOf, openStore, waitForState } from './support/fix-store.js';
@@ -77,11 +77,21 @@ describe('refused decisions', () => {
     expect(approvalPosts).toHaveLength(1);
   });
 
+  it('refuses a denial by mallory, who is not an approver, inside the modal', async () => {
+    const opened = await openDenyModal(suite, requested.approval, USERS.mallory);
+    const submitted = await submitDenyModal(suite, opened, USERS.mallory, 'looks fine to me');
+    expect(submitted.status).toBe(200);
+    expect(JSON.parse(submitted.body)).toMatchObject({ response_action: 'update', view: { type: 'modal' } });
+    expect(submitted.body).toContain('Only an approver or the requester can deny this fix.');
+    expect(suite.store.get(requested.requestId)).toMatchObject({ state: 'pending', denyReason: null });
+    expect(refusalsIn(suite.store, requested.requestId, USERS.mallory)).toContainEqual(expect.stringMatching(/^not_authorised: Only an approver/));
+  });
+
   it('denies the request with the reason bob gives in the modal, updates the approval message without buttons and tells alice', async () => {
     const reason = 'the host is coming back; its VMs recover by themselves';
-    await clickOnApproval(suite, requested.approval, USERS.bob, 'deny');
-    const opened = await denyModalOpened(suite, requested.requestId);
+    const opened = await openDenyModal(suite, requested.approval, USERS.bob);
     expect(opened.response.ok).toBe(true);
+    expect(JSON.stringify(opened.args.view)).toContain(requested.requestId);
     const submitted = await submitDenyModal(suite, opened, USERS.bob, reason);
     expect(submitted.status).toBe(200);
     expect(submitted.body).toBe('');

@@ -78,6 +78,8 @@ export interface Click {
   /** Where the clicked message is (default: the on-call channel of the report). */
   channel?: string;
   messageTs?: string;
+  /** Default: a new unique one. */
+  triggerId?: string;
 }
 
 /** A signed `block_actions` request for a click, prepared (to send now or together with others); its response_url id. */
@@ -85,7 +87,8 @@ export function prepareClick(s: SlackSide, c: Click): { request: PreparedRequest
   const responseId = `click-${randomUUID()}`;
   const payload = blockActionPayload({
     actionId: c.actionId, value: c.value, userId: c.user, channelId: c.channel ?? ONCALL_CHANNEL,
-    responseUrl: s.slack.responseUrl(responseId), ...(c.messageTs === undefined ? {} : { messageTs: c.messageTs }),
+    responseUrl: s.slack.responseUrl(responseId), triggerId: c.triggerId ?? `${Date.now()}.${randomUUID()}.trigger`,
+    ...(c.messageTs === undefined ? {} : { messageTs: c.messageTs }),
   });
   return { request: prepareSlackRequest(s.bot.eventsUrl, interactionBody(payload), { signingSecret: SIGNING_SECRET }), responseId };
 }
@@ -146,16 +149,16 @@ export async function requestFixAs(s: SlackSide, user: string, instance: string)
   return { requestId: id, approval: await approvalMessageOf(s, id), answer };
 }
 
-/** Clicks Approve (or Deny) on the approval message, where it is in the incident channel. */
-export function clickOnApproval(s: SlackSide, a: ApprovalMessage, user: string, which: 'approve' | 'deny' = 'approve'): Promise<string> {
-  return click(s, which === 'approve'
-    ? { actionId: ACTION_IDS.approveFix, value: a.approveValue, user, channel: a.channel, messageTs: a.ts }
-    : { actionId: ACTION_IDS.denyFix, value: a.denyValue, user, channel: a.channel, messageTs: a.ts });
+/** Clicks Approve on the approval message, where it is in the incident channel. */
+export function clickOnApproval(s: SlackSide, a: ApprovalMessage, user: string): Promise<string> {
+  return click(s, { actionId: ACTION_IDS.approveFix, value: a.approveValue, user, channel: a.channel, messageTs: a.ts });
 }
 
-/** The `views.open` the bot made for a Deny click (the deny modal of `requestId`). */
-export function denyModalOpened(s: SlackSide, requestId: string, timeoutMs = 15_000): Promise<RecordedCall> {
-  return s.slack.waitForCall((c) => c.method === 'views.open' && JSON.stringify(c.args.view ?? {}).includes(requestId), timeoutMs);
+/** Clicks Deny on the approval message; resolves with the `views.open` the bot made with the click's trigger_id. */
+export async function openDenyModal(s: SlackSide, a: ApprovalMessage, user: string, timeoutMs = 15_000): Promise<RecordedCall> {
+  const triggerId = `${Date.now()}.${randomUUID()}.trigger`;
+  await click(s, { actionId: ACTION_IDS.denyFix, value: a.denyValue, user, channel: a.channel, messageTs: a.ts, triggerId });
+  return s.slack.waitForCall((c) => c.method === 'views.open' && c.args.trigger_id === triggerId, timeoutMs);
 }
 
 /** Submits the deny modal as `user` with `reason`, using the private_metadata of the modal the bot opened. */
