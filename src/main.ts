@@ -17,6 +17,8 @@ import type { Clock } from './ports.js';
 import { createFixWorkflow } from './services/fix-workflow.js';
 import { createInspectService } from './services/inspect-instance.js';
 import { reportInterruptedRuns, startExpirySweeper } from './services/request-lifecycle.js';
+import { formatRunnerId } from './core/run-liveness.js';
+import { runWatch } from './run-watch.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -44,9 +46,11 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   }
   const brake = createFixBrake({ store, limit: cfg.limits.fixBrake, windowMs: cfg.limits.fixBrakeWindowMs, clock, metrics, logger });
   const lifecycle = { store, audit: store, notifier, clock, logger, metrics };
+  const watch = runWatch();
   const fixes = createFixWorkflow({
     ...lifecycle, approvers, brake, ceph, nova,
     approvalTtlMs: cfg.approvalTtlMs, rebootTimeoutMs: cfg.nova.rebootTimeoutMs, inspectById: inspect.inspectById,
+    runnerId: formatRunnerId(watch.self),
   });
   const commandLimiter = createCommandLimiter({ perUser: cfg.limits.userCommands, windowMs: cfg.limits.userCommandsWindowMs, metrics, logger });
 
@@ -61,8 +65,8 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   const health = s.VMLOCKS_SLACK_MODE === 'socket' ? await startHealthServer(s.PORT, routes) : null;
 
   // A run that was going when the last process died is reported, never resumed; overdue requests expire.
-  await reportInterruptedRuns(lifecycle);
-  const sweeper = startExpirySweeper(lifecycle, cfg.approvalTtlMs);
+  await reportInterruptedRuns(lifecycle, watch);
+  const sweeper = startExpirySweeper(lifecycle, cfg.approvalTtlMs, watch);
   await sweeper.sweep();
   ready = true;
   logger.info({ event: 'started', mode: s.VMLOCKS_SLACK_MODE, port: slack.port() ?? s.PORT, db: cfg.dbPath }, 'vmlocks is running');

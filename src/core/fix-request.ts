@@ -45,6 +45,9 @@ export interface FixRequest {
   lastStep: StepName | null;
   finishedAt: string | null;
   outcome: string | null;
+  /** Which process runs the fix (`host/pid/nonce`), and when it last said it is still at it (run-liveness.ts). */
+  runnerId?: string | null;
+  heartbeatAt?: string | null;
 }
 
 export type RejectionCode =

@@ -22,6 +22,8 @@ export interface DecideDeps {
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
+  /** This process's runner id (core/run-liveness.ts), recorded on the runs it starts. */
+  runnerId: string;
   /** Starts the run in the background; called once, by the caller whose compare-and-set won. */
   startRun(request: FixRequest): void;
 }
@@ -75,8 +77,9 @@ export async function decideRequest(deps: DecideDeps, input: DecideInput): Promi
   if (updated.state === 'approved') {
     // Start the run in the same tick as the approval (no await in between): the fix brake counts runs started,
     // and two approvals must not both see room for one more fix.
-    deps.store.transition(updated.id, ['approved'], 'running', { lastStep: 'reinspect' });
-    updated = { ...updated, state: 'running', lastStep: 'reinspect' };
+    const started = { lastStep: 'reinspect' as const, runnerId: deps.runnerId, heartbeatAt: at };
+    deps.store.transition(updated.id, ['approved'], 'running', started);
+    updated = { ...updated, ...started, state: 'running' };
   }
   deps.metrics?.decisions.inc({ decision: input.decision === 'approve' ? 'approved' : 'denied' });
   deps.audit.append({

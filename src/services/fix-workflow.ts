@@ -23,6 +23,8 @@ export interface FixWorkflowDeps {
   metrics?: Metrics;
   approvalTtlMs: number;
   rebootTimeoutMs: number;
+  /** This process's runner id (core/run-liveness.ts). */
+  runnerId: string;
   inspectById(id: InstanceId): Promise<InstanceReport | null>;
 }
 

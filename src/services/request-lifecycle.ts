@@ -9,6 +9,7 @@ import type { AuditLog, Clock, FixRequestStore, Notifier } from '../ports.js';
 import type { Logger } from '../adapters/observability/logger.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 import { safely } from './safely.js';
+import { runLiveness, type RunnerIdentity } from '../core/run-liveness.js';
 
 export interface LifecycleDeps {
   store: FixRequestStore;
@@ -17,6 +18,14 @@ export interface LifecycleDeps {
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
+}
+
+/** Who this process is, and how it tells a dead runner from a live one (core/run-liveness.ts). */
+export interface RunWatch {
+  self: RunnerIdentity;
+  /** A run whose runner has not refreshed its heartbeat for this long is taken for dead. */
+  staleAfterMs: number;
+  isPidAlive(pid: number): boolean;
 }
 
 /** Marks every pending request past its expiry as expired and updates its message. Returns those it expired. */
@@ -38,13 +47,20 @@ export async function expireOverdue(deps: LifecycleDeps): Promise<FixRequest[]> 
   return expired;
 }
 
-/** At start: a run left `approved` or `running` by a process that died is reported interrupted, with its step. */
-export async function reportInterruptedRuns(deps: LifecycleDeps): Promise<FixRequest[]> {
+/**
+ * At start, then with each sweep: a run left `approved` or `running` by a process that died is reported
+ * interrupted, with its step. A run whose runner is alive (this process, or another replica that reported
+ * recently) is left alone.
+ */
+export async function reportInterruptedRuns(deps: LifecycleDeps, watch: RunWatch): Promise<FixRequest[]> {
   const found: FixRequest[] = [];
   for (const request of deps.store.listByState(['approved', 'running'])) {
-    const at = deps.clock.now().toISOString();
+    const now = deps.clock.now();
+    const liveness = runLiveness(request, watch.self, now.getTime(), watch.staleAfterMs, watch.isPidAlive);
+    if (liveness.alive) continue;
+    const at = now.toISOString();
     const step = request.lastStep ?? 'before the first step';
-    const outcome = `interrupted at step ${step}: vmlocks stopped while the fix was running. It was NOT resumed; check the instance with /vmlocks ${request.instanceName} and request a new fix if needed.`;
+    const outcome = `interrupted at step ${step}: ${liveness.why}. It was NOT resumed; check the instance with /vmlocks ${request.instanceName} and request a new fix if needed.`;
     if (!deps.store.transition(request.id, ['approved', 'running'], 'interrupted', { finishedAt: at, outcome })) continue;
     const updated: FixRequest = { ...request, state: 'interrupted', finishedAt: at, outcome };
     found.push(updated);
@@ -58,14 +74,15 @@ export async function reportInterruptedRuns(deps: LifecycleDeps): Promise<FixReq
   return found;
 }
 
-/** Sweeps for expired requests at start and then periodically (a quarter of the TTL, 1–30 s). */
-export function startExpirySweeper(deps: LifecycleDeps, ttlMs: number): { stop(): void; sweep(): Promise<void> } {
+/** Sweeps for expired requests and abandoned runs, at start and then periodically (a quarter of the TTL, 1–30 s). */
+export function startExpirySweeper(deps: LifecycleDeps, ttlMs: number, watch: RunWatch): { stop(): void; sweep(): Promise<void> } {
   let running = false;
   const sweep = async () => {
     if (running) return;
     running = true;
     try {
       await expireOverdue(deps);
+      await reportInterruptedRuns(deps, watch);
     } catch (e) {
       deps.logger.error({ event: 'expiry_sweep_failed', err: e }, 'expiry sweep failed');
     } finally {

@@ -20,6 +20,8 @@ export interface RunFixDeps extends StepDeps {
   ceph: CephPort;
   nova: NovaPort;
   rebootTimeoutMs: number;
+  /** How often the run refreshes its heartbeat (default 10 s): other replicas must see it is alive. */
+  heartbeatMs?: number;
   inspectById(id: InstanceId): Promise<InstanceReport | null>;
   metrics?: Metrics;
 }
@@ -112,7 +114,12 @@ async function finish(deps: RunFixDeps, run: StepRunner, request: FixRequest, st
   const next = advanceRun('running', state === 'succeeded' ? 'succeed' : state === 'aborted' ? 'abort' : 'fail');
   const target = next.ok ? next.value : state;
   const finishedAt = deps.clock.now().toISOString();
-  deps.store.transition(request.id, ['running'], target, { finishedAt, outcome });
+  // 'interrupted' too: if another process took this run for dead (a stall past the heartbeat limit), the record
+  // must still end with what really happened.
+  if (!deps.store.transition(request.id, ['running'], target, { finishedAt, outcome })) {
+    deps.logger.warn({ event: 'fix_finished_after_interrupted', requestId: request.id }, 'the run was reported interrupted while it was still going; recording its real end');
+    deps.store.transition(request.id, ['interrupted'], target, { finishedAt, outcome: `${outcome} (it had been reported interrupted while it was still running)` });
+  }
   const final: FixRequest = { ...request, state: target, finishedAt, outcome };
   deps.metrics?.fixRuns.inc({ outcome: target });
   deps.audit.append({ at: finishedAt, actor: 'system', action: 'finish', instanceId: request.instanceId, requestId: request.id, detail: `${target}: ${outcome}` });
@@ -122,6 +129,22 @@ async function finish(deps: RunFixDeps, run: StepRunner, request: FixRequest, st
 }
 
 export async function runFix(deps: RunFixDeps, request: FixRequest): Promise<void> {
+  const heartbeat = setInterval(() => {
+    try {
+      deps.store.update(request.id, { heartbeatAt: deps.clock.now().toISOString() });
+    } catch (e) {
+      deps.logger.warn({ event: 'heartbeat_failed', requestId: request.id, err: e }, 'could not record the run heartbeat');
+    }
+  }, deps.heartbeatMs ?? 10_000);
+  heartbeat.unref();
+  try {
+    await runSteps(deps, request);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function runSteps(deps: RunFixDeps, request: FixRequest): Promise<void> {
   const run = new StepRunner(deps, request);
   const t0 = deps.clock.now().getTime();
   let fresh: InstanceReport | undefined;

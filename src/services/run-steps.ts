@@ -78,7 +78,7 @@ export class StepRunner {
     const seq = ++this.seq;
     const startedAt = this.now();
     const t0 = this.deps.clock.now().getTime();
-    this.deps.store.update(this.request.id, { lastStep: step });
+    this.deps.store.update(this.request.id, { lastStep: step, heartbeatAt: startedAt });
     this.deps.store.recordStep({ requestId: this.request.id, seq, step, status: 'started', startedAt, finishedAt: null, detail: '' });
     let row: FixRunStep;
     try {

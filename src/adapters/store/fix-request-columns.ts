@@ -22,6 +22,8 @@ const COLUMNS: Record<Field, string> = {
   lastStep: 'last_step',
   finishedAt: 'finished_at',
   outcome: 'outcome',
+  runnerId: 'runner_id',
+  heartbeatAt: 'heartbeat_at',
 };
 
 const JSON_FIELDS: ReadonlySet<Field> = new Set<Field>(['approvedLocks', 'plan', 'evidence', 'approvalMessage', 'origin']);
@@ -41,7 +43,7 @@ function encode(field: Field, value: unknown): string | null {
 export function requestColumns(request: FixRequest): { names: string[]; values: Array<string | null> } {
   return {
     names: ['id', 'state', ...FIELDS.map((f) => COLUMNS[f])],
-    values: [request.id, request.state, ...FIELDS.map((f) => encode(f, request[f]))],
+    values: [request.id, request.state, ...FIELDS.map((f) => encode(f, request[f] ?? null))],
   };
 }
 

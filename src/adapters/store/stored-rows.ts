@@ -31,6 +31,8 @@ export const StoredFixRequest = z
     last_step: StepNameText.nullable(),
     finished_at: NullableText,
     outcome: NullableText,
+    runner_id: NullableText,
+    heartbeat_at: NullableText,
   })
   .transform((r): FixRequest => ({
     id: r.id,
@@ -51,6 +53,8 @@ export const StoredFixRequest = z
     lastStep: r.last_step,
     finishedAt: r.finished_at,
     outcome: r.outcome,
+    runnerId: r.runner_id,
+    heartbeatAt: r.heartbeat_at,
   }));
 export type StoredFixRequest = z.output<typeof StoredFixRequest>;
 

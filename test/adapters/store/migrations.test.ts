@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, StoreError, openSqliteStore } from '../../../src/adapters/store/index.js';
-import { tempDir } from './support/sample-request.js';
+import { MIGRATIONS } from '../../../src/adapters/store/migrations/index.js';
+import { sampleRequest, tempDir } from './support/sample-request.js';
 
 describe('store migrations', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -16,10 +17,29 @@ describe('store migrations', () => {
     const raw = new Database(tmp.file(), { readonly: true });
     expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const applied = raw.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
-    expect(applied).toEqual([{ version: 1, name: 'initial' }]);
+    expect(applied).toEqual([{ version: 1, name: 'initial' }, { version: 2, name: 'run-heartbeat' }]);
     const tables = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toEqual(expect.arrayContaining(['fix_requests', 'decisions', 'fix_runs', 'fix_run_steps', 'audit_log']));
     raw.close();
+  });
+
+  it('upgrades a version-1 database in place, keeping its requests (runner and heartbeat empty)', () => {
+    // a file as vmlocks with schema 1 left it: only the first migration, and one request in it
+    const v1 = new Database(tmp.file());
+    v1.exec(MIGRATIONS[0]?.sql ?? '');
+    const r = sampleRequest();
+    v1.prepare(`INSERT INTO fix_requests (id, instance_id, instance_name, requested_by, requested_at, expires_at, state, approved_locks, plan, evidence, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`).run(r.id, r.instanceId, r.instanceName, r.requestedBy, r.requestedAt, r.expiresAt,
+      JSON.stringify(r.approvedLocks), JSON.stringify(r.plan), JSON.stringify(r.evidence), r.requestedAt);
+    v1.pragma('user_version = 1');
+    v1.close();
+
+    const store = openSqliteStore({ path: tmp.file() });
+    expect(store.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(store.get(r.id)).toMatchObject({ id: r.id, state: 'running', runnerId: null, heartbeatAt: null });
+    expect(store.transition(r.id, ['running'], 'running', { runnerId: 'bot-a/1/ab', heartbeatAt: '2026-11-25T02:20:00Z' })).toBe(true);
+    expect(store.get(r.id)).toMatchObject({ runnerId: 'bot-a/1/ab', heartbeatAt: '2026-11-25T02:20:00Z' });
+    store.close();
   });
 
   it('re-opens a migrated file without applying anything twice', () => {

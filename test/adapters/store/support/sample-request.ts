@@ -39,6 +39,8 @@ export function sampleRequest(overrides: Partial<FixRequest> = {}): FixRequest {
     lastStep: null,
     finishedAt: null,
     outcome: null,
+    runnerId: null,
+    heartbeatAt: null,
     ...overrides,
   };
 }
