@@ -27,7 +27,8 @@ afterAll(async () => {
 describe('a second replica starting during a fix', () => {
   it('leaves the other replica\'s live run alone, and the run finishes as succeeded', async () => {
     const { requestId, approval } = requested;
-    await stopCompute(suite.lab, server.host); // the run will wait for the reboot until the compute is back
+    // the run will wait for the reboot until the compute is back (Nova queues it; no need to wait for 'down')
+    await stopCompute(suite.lab, server.host, 60_000, { waitDown: false });
     await clickOnApproval(suite, approval, USERS.bob);
     const waiting = await waitForRequest(suite.store, requestId, (r) => r.lastStep === 'wait' || (r.state !== 'running' && r.state !== 'pending'), 'at step wait', 60_000);
     expect(waiting).toMatchObject({ state: 'running', lastStep: 'wait' });

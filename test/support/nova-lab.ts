@@ -159,9 +159,13 @@ export async function pollUntil(what: string, timeoutMs: number, check: () => Pr
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-/** SIGKILLs the compute's nova-compute (a power loss), then waits until Nova reports it down (service_down_time 20 s). */
-export async function stopCompute(lab: NovaLab, host: ComputeHost, timeoutMs = 60_000): Promise<void> {
+/**
+ * SIGKILLs the compute's nova-compute (a power loss), then waits until Nova reports it down (service_down_time 20 s),
+ * unless `waitDown` is false (tests that only need a reboot to stay queued, not Nova's verdict on the host).
+ */
+export async function stopCompute(lab: NovaLab, host: ComputeHost, timeoutMs = 60_000, opts: { waitDown?: boolean } = {}): Promise<void> {
   await execa('bash', [LAB_SCRIPT, 'stop-compute', host], { timeout: 30_000, env: { NOVA_LAB_DIR: lab.dir } });
+  if (opts.waitDown === false) return;
   await pollUntil(`${host} down in Nova`, timeoutMs, async () => (await lab.admin.computeState(host)).state === 'down', 1000);
 }
 

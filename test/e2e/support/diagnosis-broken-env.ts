@@ -28,7 +28,8 @@ export async function unreachableCephEnv(): Promise<BrokenEnv> {
   const rewritten = real.replace(/^(\s*mon[ _]host\s*=).*$/m, `$1 v1:127.0.0.1:${port}`);
   if (rewritten === real) throw new Error(`no "mon host" line in ${cephLab().conf}`);
   writeFileSync(conf, rewritten);
-  return { env: { ...labEnv(), CEPH_CONF: conf }, port, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  // a short timeout keeps the suite quick; the default (10 s) is exercised by the Ceph adapter's own tests
+  return { env: { ...labEnv(), CEPH_CONF: conf, VMLOCKS_CEPH_TIMEOUT: '3s' }, port, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 const Clouds = z.object({ clouds: z.record(z.string(), z.object({ auth: z.object({ auth_url: z.string() }).loose() }).loose()) }).loose();
@@ -43,5 +44,5 @@ export async function unreachableNovaEnv(): Promise<BrokenEnv> {
   if (bot === undefined) throw new Error(`the lab's clouds.yaml has no cloud ${CLOUDS.bot}`);
   bot.auth.auth_url = `http://127.0.0.1:${port}/v3`;
   writeFileSync(file, stringifyYaml(clouds));
-  return { env: { ...labEnv(), OS_CLIENT_CONFIG_FILE: file }, port, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { env: { ...labEnv(), OS_CLIENT_CONFIG_FILE: file, VMLOCKS_NOVA_TIMEOUT: '3s' }, port, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
