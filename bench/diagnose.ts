@@ -32,8 +32,13 @@ export async function benchDiagnose(server: BenchServer, env: Record<string, str
   await service.inspect(refValue, 'bench'); // warm-up: token, microversion
   const manual = await repeat(reps, () => manualRunbook(server, env));
   const cold = await repeat(reps, () => execa('node', [cli, 'inspect', server.name, '--json'], { env, timeout: 60_000 }));
-  const warm = await repeat(reps * 4, () => service.inspect(refValue, 'bench'));
-  return [row('manual runbook (6 CLI commands, sequential)', manual), row('vmlocks inspect (new process)', cold), row('/vmlocks service (warm, in the bot)', warm)];
+  // one command at a time, 1.2 s apart: the cluster-wide reads are not reused from the previous command (1 s)
+  const warm: number[] = [];
+  for (let i = 0; i < reps * 4; i++) {
+    await new Promise((r) => setTimeout(r, 1200));
+    warm.push(...await repeat(1, () => service.inspect(refValue, 'bench')));
+  }
+  return [row('manual runbook (6 CLI commands, sequential)', manual), row('vmlocks inspect (new process)', cold), row('/vmlocks service (warm token, in the bot)', warm)];
 }
 
 /** N diagnoses: a sequential loop against all at once through the shared limiters. */
