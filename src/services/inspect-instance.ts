@@ -9,7 +9,7 @@ import type { InstanceReport } from '../core/report.js';
 import type { NovaInstanceView } from '../core/snapshot.js';
 import type { InspectOutcome, InspectService } from './types.js';
 import { describeError } from './describe-error.js';
-import { observeInstance, type ObserveDeps } from './observe-instance.js';
+import { observeInstance, startClusterReads, type ClusterReads, type ObserveDeps } from './observe-instance.js';
 import { inspectHost } from './inspect-host.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 
@@ -35,8 +35,8 @@ export class NovaUnreachableError extends Error {
 }
 
 export function createInspectService(deps: InspectDeps): InspectService & { inspectById(id: InstanceId): Promise<InstanceReport | null> } {
-  async function reportFor(server: NovaInstanceView, novaError?: string): Promise<InstanceReport> {
-    const snapshot = await observeInstance(deps, server, novaError);
+  async function reportFor(server: NovaInstanceView, novaError?: string, cluster?: ClusterReads): Promise<InstanceReport> {
+    const snapshot = await observeInstance(deps, server, novaError, cluster);
     const report = analyseLocks(snapshot);
     deps.metrics?.verdicts.inc({ verdict: report.verdict });
     return report;
@@ -53,6 +53,7 @@ export function createInspectService(deps: InspectDeps): InspectService & { insp
 
   return {
     async inspect(ref: InstanceRef): Promise<InspectOutcome> {
+      const cluster = startClusterReads(deps); // in parallel with Nova's answer
       const resolved = await resolve(ref);
       if (resolved.kind === 'not_found') {
         deps.metrics?.verdicts.inc({ verdict: 'not_found' });
@@ -60,8 +61,8 @@ export function createInspectService(deps: InspectDeps): InspectService & { insp
       }
       if (resolved.kind === 'ambiguous') return { kind: 'ambiguous', ref, candidates: resolved.candidates };
       const report = resolved.kind === 'found'
-        ? await reportFor(resolved.server)
-        : await reportFor(unreachableView(ref.kind === 'uuid' ? ref.id : ('' as InstanceId)), resolved.error);
+        ? await reportFor(resolved.server, undefined, cluster)
+        : await reportFor(unreachableView(ref.kind === 'uuid' ? ref.id : ('' as InstanceId)), resolved.error, cluster);
       return { kind: 'report', report, plan: buildFixPlan(report) };
     },
 
@@ -69,9 +70,10 @@ export function createInspectService(deps: InspectDeps): InspectService & { insp
 
     /** A fresh report by UUID (the run's re-inspection); null when Nova says the instance is gone. */
     async inspectById(id: InstanceId): Promise<InstanceReport | null> {
+      const cluster = startClusterReads(deps);
       const resolved = await resolve({ kind: 'uuid', id });
       if (resolved.kind === 'not_found' || resolved.kind === 'ambiguous') return null;
-      return resolved.kind === 'found' ? reportFor(resolved.server) : reportFor(unreachableView(id), resolved.error);
+      return resolved.kind === 'found' ? reportFor(resolved.server, undefined, cluster) : reportFor(unreachableView(id), resolved.error, cluster);
     },
   };
 }

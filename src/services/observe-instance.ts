@@ -3,9 +3,9 @@
  * Every source that fails is recorded in the snapshot (never thrown), so the core can answer `unknown` with the
  * reason instead of guessing.
  */
-import { imageSpec, parseImageName, type ImageSpec, type InstanceId, type PoolName } from '../core/ids.js';
+import { imageSpec, parseImageName, type ImageName, type ImageSpec, type InstanceId, type PoolName } from '../core/ids.js';
 import { err, ok, type Result } from '../core/result.js';
-import type { DiskObservation, DiskRole, InspectionSnapshot, NovaInstanceView } from '../core/snapshot.js';
+import type { BlocklistEntry, DiskObservation, DiskRole, InspectionSnapshot, NovaInstanceView } from '../core/snapshot.js';
 import type { CephPort, Clock, NovaPort } from '../ports.js';
 import { describeError } from './describe-error.js';
 
@@ -27,9 +27,22 @@ async function settle<T>(work: Promise<T>): Promise<Result<T, string>> {
 
 interface DiskRef { image: ImageSpec; role: DiskRole; volumeId?: string }
 
+/**
+ * The two cluster-wide reads, which do not depend on the instance: started before Nova has resolved it, they take
+ * `ceph osd blocklist ls` (a Python CLI, the slowest call) off the critical path.
+ */
+export interface ClusterReads {
+  blocklist: Promise<Result<BlocklistEntry[], string>>;
+  novaPoolImages: Promise<Result<ImageName[], string>>;
+}
+
+export function startClusterReads(deps: ObserveDeps): ClusterReads {
+  return { blocklist: settle(deps.ceph.listBlocklist()), novaPoolImages: settle(deps.ceph.listImages(deps.novaPool)) };
+}
+
 /** Nova's ephemeral disks are `<uuid>_disk`, `<uuid>_disk.local`, `<uuid>_disk.swap`, …: every image named `<uuid>_*`. */
-async function findEphemeralDisks(deps: ObserveDeps, id: InstanceId): Promise<Result<DiskRef[], string>> {
-  const images = await settle(deps.ceph.listImages(deps.novaPool));
+async function findEphemeralDisks(deps: ObserveDeps, id: InstanceId, listing: Promise<Result<ImageName[], string>>): Promise<Result<DiskRef[], string>> {
+  const images = await listing;
   if (!images.ok) return err(`could not list pool ${deps.novaPool}: ${images.error}`);
   return ok(images.value.filter((name) => name.startsWith(`${id}_`)).sort().map((name) => ({ image: imageSpec(deps.novaPool, name), role: 'ephemeral' as const })));
 }
@@ -71,12 +84,14 @@ async function observeHost(deps: ObserveDeps, instance: NovaInstanceView) {
   };
 }
 
-export async function observeInstance(deps: ObserveDeps, instance: NovaInstanceView, novaError?: string): Promise<InspectionSnapshot> {
+export async function observeInstance(
+  deps: ObserveDeps, instance: NovaInstanceView, novaError?: string, cluster: ClusterReads = startClusterReads(deps),
+): Promise<InspectionSnapshot> {
   const discoveryErrors: string[] = novaError === undefined ? [] : [novaError];
   const [host, blocklist, ephemeral, volumes] = await Promise.all([
     novaError === undefined ? observeHost(deps, instance) : Promise.resolve({ computeService: err(novaError), hostIp: null }),
-    settle(deps.ceph.listBlocklist()),
-    findEphemeralDisks(deps, instance.id),
+    cluster.blocklist,
+    findEphemeralDisks(deps, instance.id, cluster.novaPoolImages),
     Promise.all(instance.volumeIds.map((v) => findVolumeDisk(deps, v))),
   ]);
   const refs: DiskRef[] = [];
