@@ -1,6 +1,6 @@
 /**
  * Sample domain values for the Slack tests. Ids, addresses, lock ids and cookies are those of the recorded lab
- * outputs (/work/shared/reference/ceph/lock-ls-stale-2.json, status-live.json; nova/os-services-*compute-2-process-killed*).
+ * outputs (shared/reference/ceph/lock-ls-stale-2.json, status-live.json; nova/os-services-*compute-2-process-killed*).
  */
 import type { FixStep } from '../../src/core/fix-plan-types.js';
 import type { FixRequest } from '../../src/core/fix-request.js';
