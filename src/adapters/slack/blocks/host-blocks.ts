@@ -10,13 +10,12 @@ import { ACTION_IDS } from '../action-ids.js';
 import { encodeInstanceButtonValue } from '../button-values.js';
 import { button, context, divider, section, type SlackMessage } from './block-kit.js';
 import { slackDate } from './format.js';
+import { VERDICT_LABEL } from './report-blocks.js';
 import { code, escapeMrkdwn, fitLines, plural, truncate } from './mrkdwn.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
-const LABEL: Record<HostLineVerdict, string> = {
-  stale: ':warning: *STALE*', unknown: ':grey_question: *UNKNOWN*', error: ':x: *NOT READ*',
-  alive: ':large_green_circle: *ALIVE*', unlocked: ':white_check_mark: *UNLOCKED*',
-};
+// the single report's labels, plus one for an instance that could not be read
+const LABEL: Record<HostLineVerdict, string> = { ...VERDICT_LABEL, error: ':x: *NOT READ*' };
 const HOST_STATE: Record<string, string> = { up: 'up', down: '*down*', forced_down: '*forced down*', unknown: 'state unknown' };
 /** Stale instances shown with their own button; the rest of them are listed in one section. */
 const MAX_STALE_BUTTONS = 20;

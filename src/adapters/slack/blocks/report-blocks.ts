@@ -14,7 +14,7 @@ import { planCommandSummary, planSections } from './plan-lines.js';
 import type { ReportView } from './report-view.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
-const VERDICT_LABEL: Record<ReportView['verdict'], string> = {
+export const VERDICT_LABEL: Record<ReportView['verdict'], string> = {
   stale: ':warning: *STALE*',
   unknown: ':grey_question: *UNKNOWN*',
   alive: ':large_green_circle: *ALIVE*',
