@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start or stop both test labs (real Ceph, real Nova) on 127.0.0.1. Idempotent.
-# Usage: scripts/labs.sh up|down|status
+# Usage: scripts/labs.sh up|down|status|wipe   (wipe: stop, then delete the state; the next up starts cold)
 # State lives in ${VMLOCKS_LAB_DIR:-/tmp/vmlocks-lab}/{ceph,nova} (outside the clone, so that several
 # clones on one machine share one lab instead of fighting for its fixed ports).
 set -euo pipefail
@@ -18,7 +18,10 @@ case "${1:-up}" in
   down)
     "$here/ceph-lab.sh" stop >&2 || true
     "$here/nova-lab.sh" stop >&2 || true ;;
+  wipe)
+    "$here/ceph-lab.sh" wipe >&2 || true
+    "$here/nova-lab.sh" wipe >&2 || true ;;
   status)
     "$here/ceph-lab.sh" status; "$here/nova-lab.sh" status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|wipe" >&2; exit 2 ;;
 esac

@@ -45,17 +45,27 @@ SERVICES="epmd rabbitmq mariadb keystone placement glance-api neutron-stub nova-
 for h in $COMPUTE_HOSTS; do SERVICES="$SERVICES nova-compute-$h"; done
 
 # ---------------------------------------------------------------- process helpers
-pidof_() { cat "$S/pids/$1.pid" 2>/dev/null; }
+# A pid file holds "PID STARTTIME" (field 22 of /proc/PID/stat, in clock ticks since boot): after a reboot or a
+# machine restored from a snapshot, a pid file from the previous boot may name a recycled pid, or nothing at all.
+pidof_() { local l; l=$(cat "$S/pids/$1.pid" 2>/dev/null) || return 1; echo "${l%% *}"; }
+starttime() { local s; s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; s=${s##*) }; set -- $s; echo "${20}"; }
+write_pid() { echo "$2 $(starttime "$2")" >"$S/pids/$1.pid"; }
 # running = exists and is not a zombie (orphans are reaped by PID 1, which may be slow in containers)
 running() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1; [ -n "$st" ] && [ "${st#Z}" = "$st" ]; }
-alive() { local p; p=$(pidof_ "$1") && [ -n "$p" ] && running "$p"; }
+alive() {
+  local l p; l=$(cat "$S/pids/$1.pid" 2>/dev/null) || return 1; p=${l%% *}
+  [ -n "$p" ] && [ "$l" != "$p" ] && running "$p" && [ "${l#* }" = "$(starttime "$p")" ]
+}
+# forget_stale: drop the pid files whose process is gone, so that waitfor does not report a service of a
+# previous boot as "died" before this start has even launched it
+forget_stale() { local f; for f in "$S"/pids/*.pid; do [ -f "$f" ] || continue; alive "$(basename "$f" .pid)" || rm -f "$f"; done; }
 group_running() { local p; for p in $(ps -o pid= -s "$1" 2>/dev/null); do running "$p" && return 0; done; return 1; }
 STARTED_ANY=0
 launch() { # launch NAME CMD...: setsid (its pid is its process group), output to log/NAME.log
   local name=$1; shift
   if alive "$name"; then return 0; fi
   setsid "$@" >>"$S/log/$name.log" 2>&1 </dev/null &
-  echo $! >"$S/pids/$name.pid"
+  write_pid "$name" $!
   STARTED_ANY=1
   log "started $name (pid $!)"
 }
@@ -125,6 +135,7 @@ hypervisors_mapped() {
 cmd_start() {
   mkdir -p "$S"/{etc/keystone,etc/placement,etc/glance,etc/nova,log,pids,run,keystone,glance/images,nova,rabbit,mysql}
   install_packages
+  forget_stale
   write_configs
   start_rabbitmq
   start_mariadb

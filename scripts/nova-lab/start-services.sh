@@ -30,7 +30,7 @@ rabbit_env() {
     RABBITMQ_ENABLED_PLUGINS_FILE=$S/rabbit/enabled_plugins RABBITMQ_PID_FILE=$S/rabbit/rabbit.pid \
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
     RABBITMQ_CTL_DIST_PORT_MIN=25673 RABBITMQ_CTL_DIST_PORT_MAX=25680 \
-    ERL_EPMD_ADDRESS=127.0.0.1 ERL_EPMD_PORT=4369 HOME=$S/rabbit
+    ERL_EPMD_ADDRESS=127.0.0.1 ERL_EPMD_PORT=4369 HOME=$S/rabbit ERL_CRASH_DUMP=$S/log/erl_crash.dump
 }
 start_rabbitmq() {
   rabbit_env
