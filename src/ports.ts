@@ -87,6 +87,11 @@ export interface FixRequestStore {
   countRunsStartedSince(since: string): number;
   recordStep(step: FixRunStep): void;
   listSteps(requestId: string): FixRunStep[];
+  /**
+   * Runs `work` (synchronous store calls only) as one write transaction that no other connection can interleave
+   * with, and returns its result; rolled back if it throws.
+   */
+  atomically<T>(work: () => T): T;
 }
 
 export interface FixRunStep {

@@ -13,6 +13,8 @@ import { inBackground } from './safely.js';
 
 export type BrakeCheck = { allowed: true } | { allowed: false; count: number; limit: number; windowMs: number; message: string };
 
+type Outcome = { kind: 'brake'; brake: Extract<BrakeCheck, { allowed: false }> } | { kind: 'lost' } | { kind: 'won' };
+
 export interface DecideDeps {
   store: FixRequestStore;
   audit: AuditLog;
@@ -58,15 +60,24 @@ export async function decideRequest(deps: DecideDeps, input: DecideInput): Promi
   const decided = decide(request, event);
   if (!decided.ok) return refuse(deps, request, input.userId, decided.error);
 
-  if (input.decision === 'approve') {
-    const brake = deps.brake.check();
-    if (!brake.allowed) {
-      inBackground(deps.logger, 'post the brake', deps.notifier.notify({ kind: 'brake', request, count: brake.count, limit: brake.limit, windowMs: brake.windowMs }));
-      return refuse(deps, request, input.userId, { code: 'brake', detail: brake.message });
+  // The brake's count, the decision and the run start happen in one write transaction: no other connection (another
+  // replica sharing the database) can start a run in between, so two approvals cannot both see room for one more.
+  const started = { lastStep: 'reinspect' as const, runnerId: deps.runnerId, heartbeatAt: at };
+  const outcome = deps.store.atomically((): Outcome => {
+    if (input.decision === 'approve') {
+      const brake = deps.brake.check();
+      if (!brake.allowed) return { kind: 'brake', brake };
     }
+    if (!deps.store.transition(request.id, ['pending'], decided.value.state, decided.value.patch)) return { kind: 'lost' };
+    if (decided.value.state === 'approved') deps.store.transition(request.id, ['approved'], 'running', started);
+    return { kind: 'won' };
+  });
+  if (outcome.kind === 'brake') {
+    const { brake } = outcome;
+    inBackground(deps.logger, 'post the brake', deps.notifier.notify({ kind: 'brake', request, count: brake.count, limit: brake.limit, windowMs: brake.windowMs }));
+    return refuse(deps, request, input.userId, { code: 'brake', detail: brake.message });
   }
-
-  if (!deps.store.transition(request.id, ['pending'], decided.value.state, decided.value.patch)) {
+  if (outcome.kind === 'lost') {
     // Someone else's compare-and-set won: answer as the state machine would now.
     const now = deps.store.get(request.id) ?? request;
     const again = decide(now, event);
@@ -74,13 +85,7 @@ export async function decideRequest(deps: DecideDeps, input: DecideInput): Promi
   }
 
   let updated: FixRequest = { ...request, ...decided.value.patch, state: decided.value.state };
-  if (updated.state === 'approved') {
-    // Start the run in the same tick as the approval (no await in between): the fix brake counts runs started,
-    // and two approvals must not both see room for one more fix.
-    const started = { lastStep: 'reinspect' as const, runnerId: deps.runnerId, heartbeatAt: at };
-    deps.store.transition(updated.id, ['approved'], 'running', started);
-    updated = { ...updated, ...started, state: 'running' };
-  }
+  if (updated.state === 'approved') updated = { ...updated, ...started, state: 'running' };
   deps.metrics?.decisions.inc({ decision: input.decision === 'approve' ? 'approved' : 'denied' });
   deps.audit.append({
     at, actor: input.userId, action: input.decision, instanceId: updated.instanceId, requestId: updated.id,

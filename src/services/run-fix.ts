@@ -1,8 +1,8 @@
 /**
  * The fix of DESIGN.md §4, after approval: re-inspect, fence, break, repair, reboot, wait, confirm, tell.
  * Any step that fails stops the run; the outcome says what was done and what was not. The request is already
- * `running` when this starts (decide-request.ts moves it there in the same tick as the approval, so that the fix
- * brake counts it at once).
+ * `running` when this starts (decide-request.ts moves it there in the same transaction as the approval and the fix
+ * brake's count, so that the brake counts it at once).
  */
 import { advanceRun } from '../core/approval.js';
 import { compareApproved } from '../core/fix-plan.js';

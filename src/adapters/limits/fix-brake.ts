@@ -1,7 +1,8 @@
 /**
  * The fix brake: when many fixes ran across the cluster in a short time, the cause is most likely a mass event (a
  * rack, a power feed, a Ceph problem), and fixing VM by VM hides it. The count of runs comes from the store, so
- * the brake holds across restarts and across replicas sharing the database.
+ * the brake holds across restarts and across replicas sharing the database. decide-request.ts calls check() inside
+ * the store transaction that also starts the run, so the count cannot change between the check and the start.
  */
 import { formatDuration } from '../../core/duration.js';
 import type { Clock, FixRequestStore } from '../../ports.js';

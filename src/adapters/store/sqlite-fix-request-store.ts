@@ -124,7 +124,13 @@ export function createSqliteFixRequestStore(db: Db, clock: Clock): SqliteFixRequ
       .map((row) => parseRow(StoredDecision, row, `a decision on fix request ${requestId}`));
   }
 
-  return { create, get, findOpen, transition, update, listByState, countRunsStartedSince, recordStep, listSteps, listDecisions };
+  // BEGIN IMMEDIATE takes the write lock before the first read (waiting up to busy_timeout): what `work` reads
+  // cannot change under it. better-sqlite3 turns a nested call into a savepoint.
+  function atomically<T>(work: () => T): T {
+    return db.transaction(work).immediate();
+  }
+
+  return { create, get, findOpen, transition, update, listByState, countRunsStartedSince, recordStep, listSteps, listDecisions, atomically };
 }
 
 function rowId(row: unknown): string {

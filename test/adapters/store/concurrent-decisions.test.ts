@@ -48,6 +48,34 @@ describe('concurrent decisions on one database file', () => {
     expect(store.countRunsStartedSince('1970-01-01T00:00:00.000Z')).toBe(1);
   });
 
+  it('lets the fix brake admit exactly one more run when 20 approvals of different fixes race for the last place', async () => {
+    // 4 runs already started in the window; the brake allows 5. 20 pending requests for 20 instances are approved at
+    // the same instant through the approval service, each on its own connection (20 approvers on several replicas).
+    const limit = 5;
+    const fresh = () => {
+      const now = Date.now();
+      return sampleRequest({ requestedAt: new Date(now).toISOString(), expiresAt: new Date(now + 15 * 60_000).toISOString() });
+    };
+    for (let i = 0; i < limit - 1; i++) {
+      const earlier = fresh();
+      store.create(earlier);
+      store.transition(earlier.id, ['pending'], 'approved', { decidedBy: 'U0EARLIER' });
+      store.transition(earlier.id, ['approved'], 'running');
+    }
+    const requests = Array.from({ length: CONTENDERS }, fresh);
+    for (const r of requests) store.create(r);
+    const tasks = requests.map((r, i) => ({ kind: 'approve_via_service' as const, requestId: r.id, userId: `U0APPROVER${i}`, brakeLimit: limit }));
+
+    const outcomes = await pool.race(tmp.file(), tasks);
+
+    expect(outcomes.filter((o) => o.won)).toHaveLength(1);
+    expect(outcomes.filter((o) => o.refusal === 'brake')).toHaveLength(CONTENDERS - 1);
+    expect(store.countRunsStartedSince('1970-01-01T00:00:00.000Z')).toBe(limit);
+    // the refused stay pending (approvable once the window moves on); only the winner left pending
+    expect(store.listByState(['running'])).toHaveLength(limit);
+    expect(store.listByState(['pending'])).toHaveLength(CONTENDERS - 1);
+  });
+
   it('keeps one open request per instance when 20 connections create one at once', async () => {
     const instanceId = sampleRequest().instanceId;
     const tasks = Array.from({ length: CONTENDERS }, (_, i) => ({ kind: 'create' as const, instanceId, userId: `U0REQUESTER${i}` }));

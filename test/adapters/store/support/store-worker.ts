@@ -6,13 +6,20 @@
 import { parentPort } from 'node:worker_threads';
 import { z } from 'zod';
 import { InstanceBusyError, openSqliteStore, type SqliteStore } from '../../../../src/adapters/store/index.js';
+import { createFixBrake } from '../../../../src/adapters/limits/index.js';
+import { createLogger } from '../../../../src/adapters/observability/logger.js';
+import { createMetrics } from '../../../../src/adapters/observability/metrics.js';
 import { parseInstanceId } from '../../../../src/core/ids.js';
+import type { Notifier } from '../../../../src/ports.js';
+import { decideRequest } from '../../../../src/services/decide-request.js';
 import { sampleRequest } from './sample-request.js';
 
 export const ContenderTask = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('approve'), requestId: z.string(), userId: z.string() }),
   z.object({ kind: z.literal('start_run'), requestId: z.string() }),
   z.object({ kind: z.literal('create'), instanceId: z.string(), userId: z.string() }),
+  // the real approval service (decideRequest) with the real fix brake, on this connection
+  z.object({ kind: z.literal('approve_via_service'), requestId: z.string(), userId: z.string(), brakeLimit: z.number().int().positive() }),
 ]);
 export type ContenderTask = z.infer<typeof ContenderTask>;
 
@@ -24,7 +31,7 @@ export const ArmMessage = z.object({
 });
 export type ArmMessage = z.infer<typeof ArmMessage>;
 
-export interface ContenderOutcome { won: boolean; busy: boolean }
+export interface ContenderOutcome { won: boolean; busy: boolean; refusal?: string }
 
 export type WorkerMessage =
   | { type: 'loaded' }
@@ -32,7 +39,24 @@ export type WorkerMessage =
   | { type: 'results'; outcomes: ContenderOutcome[] }
   | { type: 'error'; message: string };
 
-function attempt(store: SqliteStore, task: ContenderTask): ContenderOutcome {
+const silent = createLogger({ level: 'silent' });
+const noNotifier: Notifier = {
+  notify: async () => {}, updateApprovalMessage: async () => {}, tellUser: async () => {},
+  postApprovalMessage: async () => ({ channel: 'C0INCIDENT', ts: '1.000001' }),
+};
+
+async function approveViaService(store: SqliteStore, task: Extract<ContenderTask, { kind: 'approve_via_service' }>): Promise<ContenderOutcome> {
+  const clock = { now: () => new Date() };
+  const result = await decideRequest({
+    store, audit: store, clock, logger: silent, notifier: noNotifier, runnerId: `test/${process.pid}/worker`,
+    approvers: { isApprover: async () => true },
+    brake: createFixBrake({ store, limit: task.brakeLimit, clock, metrics: createMetrics() }),
+    startRun: () => {},
+  }, { requestId: task.requestId, userId: task.userId, decision: 'approve' });
+  return result.ok ? { won: true, busy: false } : { won: false, busy: false, refusal: result.error.code };
+}
+
+function attempt(store: SqliteStore, task: Exclude<ContenderTask, { kind: 'approve_via_service' }>): ContenderOutcome {
   if (task.kind === 'approve') return { won: store.transition(task.requestId, ['pending'], 'approved', { decidedBy: task.userId }), busy: false };
   if (task.kind === 'start_run') return { won: store.transition(task.requestId, ['approved'], 'running'), busy: false };
   const instanceId = parseInstanceId(task.instanceId);
@@ -46,16 +70,17 @@ function attempt(store: SqliteStore, task: ContenderTask): ContenderOutcome {
   }
 }
 
-function race(arm: ArmMessage, post: (m: WorkerMessage) => void): ContenderOutcome[] {
+async function race(arm: ArmMessage, post: (m: WorkerMessage) => void): Promise<ContenderOutcome[]> {
   const stores = arm.tasks.map(() => openSqliteStore({ path: arm.file }));
   try {
     post({ type: 'ready' });
     Atomics.wait(new Int32Array(arm.go), 0, 0);
-    return arm.tasks.map((task, i) => {
+    // the synchronous attempts run one after the other; the service's run side by side, as a bot's handlers do
+    return await Promise.all(arm.tasks.map(async (task, i) => {
       const store = stores[i];
       if (!store) throw new Error(`no connection for task ${i}`);
-      return attempt(store, task);
-    });
+      return task.kind === 'approve_via_service' ? approveViaService(store, task) : attempt(store, task);
+    }));
   } finally {
     for (const s of stores) s.close();
   }
@@ -65,11 +90,10 @@ const port = parentPort;
 if (port) {
   const post = (m: WorkerMessage): void => port.postMessage(m);
   port.on('message', (message: unknown) => {
-    try {
-      post({ type: 'results', outcomes: race(ArmMessage.parse(message), post) });
-    } catch (e) {
-      post({ type: 'error', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
-    }
+    Promise.resolve().then(() => race(ArmMessage.parse(message), post)).then(
+      (outcomes) => post({ type: 'results', outcomes }),
+      (e: unknown) => post({ type: 'error', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
+    );
   });
   post({ type: 'loaded' });
 }
