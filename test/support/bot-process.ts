@@ -1,7 +1,9 @@
 /**
  * Runs the real bot (`node dist/cli.js serve`, built by the lab global set-up) as a child process, in Bolt's
  * HTTP mode on a free port, against the real labs and a fake Slack Web API. Tests then talk to it as Slack does
- * (signed HTTP requests) and read its SQLite file and JSON logs: Goldberg's five outcomes.
+ * (signed HTTP requests) and read its SQLite file and JSON logs: Goldberg's five outcomes. With `socketMode` it runs
+ * in Socket Mode instead (the default of `npm start`): Slack's side is then a FakeSocketMode attached to the fake Web
+ * API, and PORT serves only /healthz, /readyz and /metrics.
  */
 import { execa, type ResultPromise } from 'execa';
 import { mkdtempSync } from 'node:fs';
@@ -46,6 +48,8 @@ export interface BotOptions {
   /** Reuse a database (restart tests); default a new file in a temp dir. */
   dbPath?: string;
   env?: Record<string, string>;
+  /** Run in Socket Mode with this app-level token (SLACK_APP_TOKEN) instead of http mode. */
+  socketMode?: { appToken: string };
 }
 
 export interface BotProcess {
@@ -60,6 +64,8 @@ export interface BotProcess {
   stop(): Promise<void>;
   /** SIGKILL: the process dies where it stands. */
   kill(): Promise<void>;
+  /** How the process ended, null while it runs. */
+  exit(): { exitCode: number | undefined; signal: string | undefined } | null;
 }
 
 export function tempDbPath(): string {
@@ -71,7 +77,7 @@ export async function startBot(opts: BotOptions): Promise<BotProcess> {
   const dbPath = opts.dbPath ?? tempDbPath();
   const env = {
     ...labEnv(),
-    VMLOCKS_SLACK_MODE: 'http', PORT: String(port), SLACK_API_URL: opts.slackApiUrl,
+    VMLOCKS_SLACK_MODE: opts.socketMode ? 'socket' : 'http', ...(opts.socketMode ? { SLACK_APP_TOKEN: opts.socketMode.appToken } : {}), PORT: String(port), SLACK_API_URL: opts.slackApiUrl,
     SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET,
     VMLOCKS_INCIDENT_CHANNEL: INCIDENT_CHANNEL, VMLOCKS_APPROVERS: `${USERS.alice},${USERS.bob},${USERS.carol}`,
     VMLOCKS_DB: dbPath, LOG_LEVEL: 'debug', VMLOCKS_SLACK_POST_INTERVAL: '50ms',
@@ -92,7 +98,8 @@ export async function startBot(opts: BotOptions): Promise<BotProcess> {
   });
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
-  const exited = child.then((r) => r);
+  let ended: { exitCode: number | undefined; signal: string | undefined } | null = null;
+  const exited = child.then((r) => { ended = { exitCode: r.exitCode, signal: r.signal }; return r; });
 
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
@@ -124,6 +131,7 @@ export async function startBot(opts: BotOptions): Promise<BotProcess> {
       child.kill('SIGKILL');
       await exited;
     },
+    exit: () => ended,
   };
   return bot;
 }

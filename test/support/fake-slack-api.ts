@@ -3,7 +3,8 @@
  * bodies and a bearer token, answered with the shapes of Slack's method docs (docs.slack.dev/reference/methods),
  * after a realistic delay (default 100 ms: races between concurrent clicks hide when a fake answers at once).
  * It records every call, can answer 429 + Retry-After or `ok: false` for the next calls of a method, and plays
- * `response_url`s (`POST /response/<id>`), recording what is posted there.
+ * `response_url`s (`POST /response/<id>`), recording what is posted there. With a Socket Mode fake attached,
+ * `apps.connections.open` (app-level token only) answers with a new WebSocket URL of it.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -45,6 +46,12 @@ export interface FakeSlackApiOptions {
 
 type Predicate<T> = (item: T) => boolean;
 
+/** What `apps.connections.open` needs of a Socket Mode endpoint (FakeSocketMode). */
+export interface SocketModeLink {
+  appToken: string;
+  issueUrl(): string;
+}
+
 interface Injected { count: number; answer: (res: ServerResponse) => Record<string, unknown> }
 
 export class FakeSlackApi {
@@ -57,6 +64,7 @@ export class FakeSlackApi {
   private readonly server = createServer((req, res) => void this.handle(req, res));
   private readonly responseUrlUses: number;
   private readonly token: string;
+  private socketMode: SocketModeLink | null = null;
   private port = 0;
 
   constructor(opts: FakeSlackApiOptions = {}) {
@@ -90,6 +98,8 @@ export class FakeSlackApi {
 
   callsTo(method: string): RecordedCall[] { return this.calls.filter((c) => c.method === method && c.status === 200); }
   setUsergroup(id: string, users: string[]): void { this.state.usergroups.set(id, users); }
+  /** From now on `apps.connections.open` with `link.appToken` answers `{ ok: true, url: link.issueUrl() }`. */
+  attachSocketMode(link: SocketModeLink): void { this.socketMode = link; }
 
   /** The next `count` calls of `method` get HTTP 429 with `Retry-After: retryAfterSec`. */
   rateLimitNext(method: string, count: number, retryAfterSec: number): void {
@@ -188,12 +198,21 @@ export class FakeSlackApi {
     const injected = this.takeInjected(method);
     let response: Record<string, unknown>;
     if (injected) response = injected(res);
+    else if (method === 'apps.connections.open' && this.socketMode !== null) response = this.openConnection(this.socketMode, token);
     else if (token === null) response = { ok: false, error: 'not_authed' };
     else if (token !== this.token) response = { ok: false, error: 'invalid_auth' };
     else response = answerMethod(this.state, method, args);
     this.calls.push({ method, args, token, at, status: res.statusCode, response });
     res.end(JSON.stringify(response));
     this.notify();
+  }
+
+  // docs.slack.dev/reference/methods/apps.connections.open: an app-level token (xapp-) in the Authorization header.
+  private openConnection(link: SocketModeLink, token: string | null): Record<string, unknown> {
+    if (token === null) return { ok: false, error: 'not_authed' };
+    if (token === this.token) return { ok: false, error: 'not_allowed_token_type' };
+    if (token !== link.appToken) return { ok: false, error: 'invalid_auth' };
+    return { ok: true, url: link.issueUrl() };
   }
 
   private answerResponseUrl(id: string, raw: string, res: ServerResponse, at: number): void {
