@@ -67,6 +67,11 @@ export const say = {
 
   // --- host facts (instance level)
   computeUp: (svc: ComputeServiceView) => `${svc.host} nova-compute is up`,
+  ownerHostDown: (host: string, ip: string) => `the owner's IP ${ip} is the host_ip of ${host}, whose nova-compute is down`,
+  ownerHostUp: (host: string, ip: string) => `the owner's IP ${ip} is ${host}'s, which is up in Nova`,
+  ownerHostUnknown: (ip: string) => `no compute host has host_ip ${ip}`,
+  ownerHostShared: (ip: string, hosts: string[]) => `host_ip ${ip} is shared by ${hosts.join(', ')}: the owner's host cannot be told`,
+  hypervisorsFailed: (error: string) => `could not list the hypervisors (${error})`,
   noHost: (name: string) => `${name} has no compute host`,
   noComputeService: (host: string) => `Nova has no nova-compute service on ${host}`,
   objectMapInvalid: (image: ImageSpec, flags: string[]) => `the object map of ${image} must be rebuilt (${flags.join(', ')})`,

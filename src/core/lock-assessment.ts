@@ -6,6 +6,7 @@
  */
 import { findBlocklistEntry, hasZeroNonce, isNewClientOnSameHost, isSameClient, addrIp } from './client-match.js';
 import { say } from './evidence.js';
+import { ownerHost } from './owner-host.js';
 import { lockHandle, type ImageSpec } from './ids.js';
 import type { Corroboration, LockAssessment } from './report.js';
 import { POWER_STATE, type DiskObservation, type InspectionSnapshot, type RbdLock, type RbdWatcher } from './snapshot.js';
@@ -69,6 +70,9 @@ function corroborate(disk: DiskObservation, lock: RbdLock, snapshot: InspectionS
   else if (svc) out.missing.push(say.computeUp(svc));
   else out.missing.push('no compute service known');
   if (instance.hostStatus === 'DOWN' || instance.hostStatus === 'UNKNOWN') add('host_down', say.hostStatus(instance.hostStatus));
+  const owner = ownerHost(lock.address, snapshot);
+  if (owner.kind === 'down') add('owner_host_down', owner.sentence);
+  else if (owner.fact !== null) out.missing.push(owner.fact);
 
   if (disk.watchers.ok) {
     const newcomer = disk.watchers.value.find((w) => isNewClientOnSameHost(lock.address, w.address));

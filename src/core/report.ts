@@ -6,7 +6,7 @@ export type LockVerdict = 'alive' | 'stale' | 'unknown';
 export type InstanceVerdict = 'unlocked' | 'alive' | 'stale' | 'unknown' | 'not_found';
 
 /** Corroborations of DESIGN.md §3, by name (stable: used in metrics, audit and tests). */
-export type Corroboration = 'blocklisted' | 'host_down' | 'replaced_by_new_client' | 'no_watcher_not_running';
+export type Corroboration = 'blocklisted' | 'host_down' | 'replaced_by_new_client' | 'no_watcher_not_running' | 'owner_host_down';
 
 export interface LockAssessment {
   image: ImageSpec;

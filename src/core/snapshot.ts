@@ -76,6 +76,17 @@ export interface ComputeServiceView {
   disabledReason: string | null;
 }
 
+/** One hypervisor of /os-hypervisors/detail: which compute host has which IP, and whether Nova sees it up. */
+export interface HypervisorView {
+  hypervisorHostname: string;
+  /** The nova-compute service's host (service.host), which servers name in OS-EXT-SRV-ATTR:host. */
+  host: string | null;
+  /** Nova's my_ip of that compute (host_ip). */
+  hostIp: string | null;
+  /** Nova's liveness of its compute service; null when Nova did not say. */
+  state: 'up' | 'down' | null;
+}
+
 export interface InspectionSnapshot {
   /** ISO time the observation finished. */
   observedAt: string;
@@ -85,6 +96,11 @@ export interface InspectionSnapshot {
   /** The compute host's IP from /os-hypervisors (host_ip), when Nova gave it. */
   hostIp: string | null;
   blocklist: Result<BlocklistEntry[], string>;
+  /**
+   * Every hypervisor, to find the compute host a lock owner's IP belongs to (after an evacuation it is not the
+   * instance's host). An optional source: it can only add a corroboration, so its failure forbids nothing.
+   */
+  hypervisors: Result<HypervisorView[], string>;
   disks: DiskObservation[];
   /** Failures that may hide disks (a pool that could not be listed). Any entry makes the verdict unknown. */
   discoveryErrors: string[];

@@ -123,6 +123,7 @@ describe('analyseLocks: unknown when nothing corroborates', () => {
     expect(lock.evidence).toEqual([
       NO_WATCHER,
       'nothing corroborates that the owner is dead (not in the OSD blocklist, compute-2 nova-compute is up, ' +
+        'host_ip 127.0.0.1 is shared by compute-1, compute-2: the owner\'s host cannot be told, ' +
         'no new client from 127.0.0.1 watches the image, Nova says vm-1 is running); check again in a minute: ' +
         "a dead client's watch expires after osd_client_watch_timeout (30 s)",
     ]);

@@ -10,7 +10,8 @@ import {
 } from '../../../src/core/ids.js';
 import { err, ok, type Result } from '../../../src/core/result.js';
 import type {
-  BlocklistEntry, ComputeServiceView, DiskObservation, InspectionSnapshot, NovaInstanceView, RbdImageInfo, RbdLock, RbdWatcher,
+  BlocklistEntry, ComputeServiceView, DiskObservation, HypervisorView, InspectionSnapshot, NovaInstanceView, RbdImageInfo, RbdLock,
+  RbdWatcher,
 } from '../../../src/core/snapshot.js';
 
 const DIR = fileURLToPath(new URL('../../fixtures/core/', import.meta.url));
@@ -141,6 +142,17 @@ function asResult<T>(v: T | string): Result<T, string> {
   return typeof v === 'string' ? err(v) : ok(v);
 }
 
+/** `GET /os-hypervisors/detail`, with per-hypervisor changes (the lab's computes share host_ip 127.0.0.1). */
+export function hypervisorsFrom(name: string, changes: Record<string, Partial<HypervisorView>> = {}): HypervisorView[] {
+  return list(record(fixtureJson(name)).hypervisors).map((item) => {
+    const o = record(item);
+    const service = o.service === undefined || o.service === null ? null : record(o.service);
+    const state = o.state === 'up' || o.state === 'down' ? o.state : null;
+    const h: HypervisorView = { hypervisorHostname: str(o.hypervisor_hostname), host: strOrNull(service?.host), hostIp: strOrNull(o.host_ip), state };
+    return { ...h, ...changes[h.hypervisorHostname] };
+  });
+}
+
 export const CLEAN_INFO: RbdImageInfo = { features: ['layering', 'exclusive-lock', 'object-map', 'fast-diff', 'deep-flatten'], flags: [] };
 
 export interface SnapshotInput {
@@ -151,6 +163,7 @@ export interface SnapshotInput {
   discoveryErrors?: string[];
   observedAt?: string;
   hostIp?: string | null;
+  hypervisors?: HypervisorView[] | string;
 }
 
 /** vm-1 on compute-2, a few seconds after compute-2's heartbeat stopped in the recordings. */
@@ -173,6 +186,7 @@ export function snapshotOf(input: SnapshotInput = {}): InspectionSnapshot {
     computeService: typeof service === 'string' ? err(service) : ok(service),
     hostIp: input.hostIp === undefined ? '127.0.0.1' : input.hostIp,
     blocklist: asResult(input.blocklist ?? blocklistFrom('blocklist-ls-empty.txt')),
+    hypervisors: asResult(input.hypervisors ?? hypervisorsFrom('os-hypervisors-detail.mv2.93.json')),
     disks: (input.disks ?? []).map((d) => ({
       image: d.image ?? diskSpec(server.id),
       role: d.role ?? 'ephemeral',
