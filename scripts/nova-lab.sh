@@ -31,7 +31,10 @@ ADMIN_PASS=${NOVA_LAB_ADMIN_PASSWORD:-nova-lab-admin}
 BOT_PASS=${NOVA_LAB_BOT_PASSWORD:-nova-lab-vmlocks}
 BOT_ROLE=vmlocks-operator
 COMPUTE_HOSTS="compute-1 compute-2"
-COMPUTE_IP=${NOVA_LAB_COMPUTE_IP:-127.0.0.1}
+# Each compute's my_ip (Nova's host_ip). The lab's Ceph clients (the tests' librbd writers) all come from
+# 127.0.0.1, compute-1's IP: a writer "runs on compute-1", and a lock of one on a server of compute-2 is an
+# evacuated server's lock (core/owner-host.ts).
+compute_ip() { case $1 in compute-2) echo "${NOVA_LAB_COMPUTE2_IP:-127.0.0.2}" ;; *) echo "${NOVA_LAB_COMPUTE_IP:-127.0.0.1}" ;; esac; }
 DB_PASS=nova-lab-db
 SOCK=$S/mysql/mysqld.sock
 KS=http://127.0.0.1:5000

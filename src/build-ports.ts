@@ -4,6 +4,7 @@
  */
 import { createCephCli } from './adapters/ceph/index.js';
 import { coalesceReads } from './adapters/ceph/coalesce-reads.js';
+import { coalesceNovaReads } from './adapters/openstack/coalesce-reads.js';
 import { limitCeph, limitNova } from './adapters/limits/index.js';
 import { instrumentPort } from './adapters/observability/instrument-port.js';
 import type { Metrics } from './adapters/observability/metrics.js';
@@ -27,6 +28,6 @@ export async function buildPorts(cfg: BaseConfig, metrics: Metrics): Promise<Out
   return {
     // outermost: coalesced reads never enter the queue
     ceph: coalesceReads(limitCeph(instrumentPort('ceph', cephCli, metrics), { maxConcurrent: cfg.ceph.concurrency, minTime: cfg.ceph.minTimeMs, metrics })),
-    nova: limitNova(instrumentPort('nova', novaClient, metrics), { maxConcurrent: cfg.nova.concurrency, minTime: cfg.nova.minTimeMs, metrics }),
+    nova: coalesceNovaReads(limitNova(instrumentPort('nova', novaClient, metrics), { maxConcurrent: cfg.nova.concurrency, minTime: cfg.nova.minTimeMs, metrics })),
   };
 }

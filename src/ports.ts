@@ -4,7 +4,7 @@
  */
 import type { EntityAddr, ImageName, ImageSpec, InstanceId, InstanceRef, LockId, Locker, PoolName } from './core/ids.js';
 import type {
-  BlocklistEntry, ComputeServiceView, NovaInstanceView, RbdImageInfo, RbdLock, RbdWatcher,
+  BlocklistEntry, ComputeServiceView, HypervisorView, NovaInstanceView, RbdImageInfo, RbdLock, RbdWatcher,
 } from './core/snapshot.js';
 import type { FixRequest, RequestState, SlackMessageRef } from './core/fix-request.js';
 import type { StepName } from './core/fix-plan-types.js';
@@ -61,6 +61,8 @@ export interface NovaPort {
   /** The hypervisor's host_ip, or null. */
   getHostIp(hypervisorHostname: string): Promise<string | null>;
   listServersOnHost(host: string): Promise<NovaInstanceView[]>;
+  /** Every hypervisor with its host, host_ip and state (all pages). */
+  listHypervisors(): Promise<HypervisorView[]>;
   hardReboot(id: InstanceId): Promise<HttpRecord>;
   /** Polls (bounded, with backoff) until status ACTIVE and power state RUNNING, or the time is up. */
   waitForActive(id: InstanceId, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<WaitOutcome>;

@@ -195,7 +195,7 @@ EOF
     cat >"$S/etc/nova/$h.conf" <<EOF
 [DEFAULT]
 host = $h
-my_ip = $COMPUTE_IP
+my_ip = $(compute_ip "$h")
 state_path = $S/nova/$h
 instances_path = $S/nova/$h/instances
 EOF

@@ -5,7 +5,7 @@
  */
 import { imageSpec, parseImageName, type ImageName, type ImageSpec, type InstanceId, type PoolName } from '../core/ids.js';
 import { err, ok, type Result } from '../core/result.js';
-import type { BlocklistEntry, DiskObservation, DiskRole, InspectionSnapshot, NovaInstanceView } from '../core/snapshot.js';
+import type { BlocklistEntry, DiskObservation, DiskRole, HypervisorView, InspectionSnapshot, NovaInstanceView } from '../core/snapshot.js';
 import type { CephPort, Clock, NovaPort } from '../ports.js';
 import { describeError } from './describe-error.js';
 
@@ -34,10 +34,16 @@ interface DiskRef { image: ImageSpec; role: DiskRole; volumeId?: string }
 export interface ClusterReads {
   blocklist: Promise<Result<BlocklistEntry[], string>>;
   novaPoolImages: Promise<Result<ImageName[], string>>;
+  /** Which host has which IP, to find a lock owner's host (core/owner-host.ts). */
+  hypervisors: Promise<Result<HypervisorView[], string>>;
 }
 
 export function startClusterReads(deps: ObserveDeps): ClusterReads {
-  return { blocklist: settle(deps.ceph.listBlocklist()), novaPoolImages: settle(deps.ceph.listImages(deps.novaPool)) };
+  return {
+    blocklist: settle(deps.ceph.listBlocklist()),
+    novaPoolImages: settle(deps.ceph.listImages(deps.novaPool)),
+    hypervisors: settle(deps.nova.listHypervisors()),
+  };
 }
 
 /** Nova's ephemeral disks are `<uuid>_disk`, `<uuid>_disk.local`, `<uuid>_disk.swap`, …: every image named `<uuid>_*`. */
@@ -88,9 +94,10 @@ export async function observeInstance(
   deps: ObserveDeps, instance: NovaInstanceView, novaError?: string, cluster: ClusterReads = startClusterReads(deps),
 ): Promise<InspectionSnapshot> {
   const discoveryErrors: string[] = novaError === undefined ? [] : [novaError];
-  const [host, blocklist, ephemeral, volumes] = await Promise.all([
+  const [host, blocklist, hypervisors, ephemeral, volumes] = await Promise.all([
     novaError === undefined ? observeHost(deps, instance) : Promise.resolve({ computeService: err(novaError), hostIp: null }),
     cluster.blocklist,
+    cluster.hypervisors,
     findEphemeralDisks(deps, instance.id, cluster.novaPoolImages),
     Promise.all(instance.volumeIds.map((v) => findVolumeDisk(deps, v))),
   ]);
@@ -109,6 +116,7 @@ export async function observeInstance(
     hostIp: host.hostIp,
     // the bare reason: the core's sentence already says "could not read the OSD blocklist" (say.blocklistFailed)
     blocklist,
+    hypervisors,
     disks,
     discoveryErrors,
   };

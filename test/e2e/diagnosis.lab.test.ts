@@ -1,7 +1,8 @@
 // The diagnosis end to end: four servers booted on compute-1 (pinned, as admin), the root disk of each put in one
 // scenario of the Ceph lab (the seed's crash, a live writer, an owner killed long enough ago for its watch to have
 // expired, no lock), then `/vmlocks <name>` signed into the running bot and `vmlocks inspect <name> --json` spawned
-// as an operator would. compute-1 is killed once, half way, for the expired owner's second verdict.
+// as an operator would. compute-1 is killed once, half way, for the expired owner's second verdict. A fifth server,
+// on compute-2, stands for an evacuated one: its disk's dead owner came from 127.0.0.1, compute-1's host_ip.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type BotProcess } from '../support/bot-process.js';
 import { assertCephLabUp } from '../support/ceph-lab.js';
@@ -21,20 +22,25 @@ const timings = new Timings('diagnosis of four servers on compute-1 (ack = slash
 let slack: FakeSlackApi;
 let bot: BotProcess;
 let nova: NovaSetup;
-let servers: { crash: LabServer; live: LabServer; expired: LabServer; unlocked: LabServer };
+let servers: { crash: LabServer; live: LabServer; expired: LabServer; unlocked: LabServer; evacuated: LabServer };
 let crash: SeedCrashScenario;
 let live: LiveWriterScenario;
 let expired: ExpiredOwnerScenario;
+let evacuated: ExpiredOwnerScenario;
 
 beforeAll(async () => {
   await assertCephLabUp();
   nova = new NovaSetup(await findNovaLab());
   slack = await startFakeSlackApi();
-  const [a, b, c, d] = await nova.boot(['crash', 'live', 'expired', 'unlocked'].map((k) => ({ prefix: `e2e-diag-${k}`, host: 'compute-1' as const })));
-  if (!a || !b || !c || !d) throw new Error('four servers expected');
-  servers = { crash: a, live: b, expired: c, unlocked: d };
-  [crash, live, expired] = await Promise.all([
+  const [a, b, c, d, e] = await nova.boot([
+    ...['crash', 'live', 'expired', 'unlocked'].map((k) => ({ prefix: `e2e-diag-${k}`, host: 'compute-1' as const })),
+    { prefix: 'e2e-diag-evacuated', host: 'compute-2' as const },
+  ]);
+  if (!a || !b || !c || !d || !e) throw new Error('five servers expected');
+  servers = { crash: a, live: b, expired: c, unlocked: d, evacuated: e };
+  [crash, live, expired, , evacuated] = await Promise.all([
     seedCrash({ spec: a.disk }), liveWriter({ spec: b.disk }), expiredDeadOwner({ spec: c.disk }), unlockedImage({ spec: d.disk }),
+    expiredDeadOwner({ spec: e.disk }),
   ]);
   bot = await startBot({ slackApiUrl: slack.apiUrl, env: { VMLOCKS_USER_COMMANDS: '100' } });
 });
@@ -132,6 +138,14 @@ describe('with compute-1 up', () => {
     expect(report.plan).toEqual([]);
   });
 
+  it('calls the evacuated server\'s dead owner unknown while its own host, compute-1, is up', async () => {
+    const report = await inspect('evacuated (owner host up)', servers.evacuated);
+    expect(report.verdict).toBe('unknown');
+    expect(report.instance).toMatchObject({ host: 'compute-2', hostState: 'up' });
+    expect(onlyLock(report, servers.evacuated.disk).evidence.join(' ')).toContain(`the owner's IP 127.0.0.1 is compute-1's, which is up in Nova`);
+    expect(report.plan).toEqual([]);
+  });
+
   it('reports a disk without a lock as unlocked in Slack and in the CLI', async () => {
     const a = await ask('no lock', servers.unlocked);
     expectSlackReport(a, { verdict: 'unlocked', name: servers.unlocked.name, says: [`no lock on 1 disk: ${servers.unlocked.disk}`] });
@@ -185,5 +199,21 @@ describe('with compute-1 killed and reported down by Nova', () => {
     ]));
     expect(onlyLock(b, servers.live.disk)).toMatchObject({ verdict: 'alive', address: live.lock.address });
     expect(b.plan).toEqual([]);
+  });
+
+  it('reports the evacuated server stale in Slack and the CLI: its lock\'s owner ran on compute-1, which is down, though it runs on compute-2', async () => {
+    const a = await ask('evacuated (owner host down)', servers.evacuated);
+    const ownerHostDown = "the owner's IP 127.0.0.1 is the host_ip of compute-1, whose nova-compute is down";
+    expectSlackReport(a, {
+      verdict: 'stale', name: servers.evacuated.name,
+      lock: { id: evacuated.deadOwner.lockId, locker: evacuated.deadOwner.locker, address: evacuated.deadOwner.address },
+      says: [`no watcher has address ${evacuated.deadOwner.address}`, ownerHostDown, `ceph osd blocklist add ${evacuated.deadOwner.address}`],
+    });
+    const report = await inspect('evacuated (owner host down)', servers.evacuated);
+    expect(report.verdict).toBe('stale');
+    expect(report.instance).toMatchObject({ host: 'compute-2', hostState: 'up' });
+    expect(onlyLock(report, servers.evacuated.disk).evidence).toEqual([`no watcher has address ${evacuated.deadOwner.address}`, ownerHostDown]);
+    expect(report.plan.find((s) => s.step === 'break')?.argv)
+      .toEqual(['rbd', 'lock', 'rm', servers.evacuated.disk, evacuated.deadOwner.lockId, evacuated.deadOwner.locker]);
   });
 });

@@ -12,28 +12,7 @@
 import type { PoolName } from '../../core/ids.js';
 import type { BlocklistEntry } from '../../core/snapshot.js';
 import type { CephPort } from '../../ports.js';
-
-interface Entry<T> { promise: Promise<T>; settledAt: number | null }
-
-function coalesce<K, T>(ttlMs: number, now: () => number) {
-  const entries = new Map<K, Entry<T>>();
-  return {
-    get(key: K, load: () => Promise<T>): Promise<T> {
-      const hit = entries.get(key);
-      if (hit && (hit.settledAt === null || now() - hit.settledAt < ttlMs)) return hit.promise;
-      const entry: Entry<T> = { promise: load(), settledAt: null };
-      entries.set(key, entry);
-      entry.promise.then(
-        () => { entry.settledAt = now(); },
-        () => { if (entries.get(key) === entry) entries.delete(key); }, // failures are not reused
-      );
-      return entry.promise;
-    },
-    drop(key: K): void {
-      entries.delete(key);
-    },
-  };
-}
+import { coalesce } from '../coalesce.js';
 
 export function coalesceReads(port: CephPort, opts: { ttlMs?: number; now?: () => number } = {}): CephPort {
   const ttlMs = opts.ttlMs ?? 1000;

@@ -29,6 +29,7 @@ export function limitNova(port: NovaPort, opts: PortLimitOptions): NovaPort {
     getComputeService: (host) => run(() => port.getComputeService(host)),
     getHostIp: (hypervisorHostname) => run(() => port.getHostIp(hypervisorHostname)),
     listServersOnHost: (host) => run(() => port.listServersOnHost(host)),
+    listHypervisors: () => run(() => port.listHypervisors()),
     hardReboot: (id) => run(() => port.hardReboot(id)),
     // Not limited: waitForActive polls for up to minutes, mostly asleep between GETs. Scheduled as one job it
     // would hold a slot for its whole wait, and 8 concurrent fixes would block every inspection. The right

@@ -33,6 +33,12 @@ export function explainNovaStatus(status: number, apiMessage: string | null, req
   if (status === 413 || status === 429) {
     return `Nova is rate-limiting the bot (${status}: ${said}): wait a minute, then try again.`;
   }
+  if (status === 500 && said.includes('UnexpectedTaskStateError')) {
+    // Seen on the lab with back-to-back hard reboots: a task changed the server's task_state between nova-api's
+    // check and its save (nova/exception.py UnexpectedTaskStateError), and nova-api answers 500 instead of 409.
+    return `Nova refused ${call}: another task changed the server's state at the same moment (500, UnexpectedTaskStateError)${ref}. ` +
+      'Wait until it finishes (openstack server show shows task_state), then try again.';
+  }
   if (status >= 500) {
     const down = status === 502 || status === 503 || status === 504;
     return down

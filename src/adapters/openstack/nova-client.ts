@@ -13,6 +13,7 @@ import type { KeystoneAuth } from './keystone-auth.js';
 import { atLeast, createNovaHttp, type NovaHttp } from './nova-http.js';
 import { HostIp, NovaHypervisorList, NovaServiceList } from './nova-schemas.js';
 import { toComputeServiceView } from './nova-views.js';
+import { listHypervisors } from './hypervisor-listing.js';
 import { rebootInServerProject } from './reboot-in-project.js';
 import { byHost, byId, byName, listServers } from './server-listing.js';
 import { defaultFetch, tlsDispatcher } from './tls-dispatcher.js';
@@ -99,6 +100,8 @@ export function createNovaClient(opts: NovaClientOptions): NovaClient {
     },
 
     listServersOnHost: (host: string) => listServers(http, byHost(host), pageSize),
+
+    listHypervisors: () => listHypervisors(http, pageSize),
 
     async hardReboot(id: InstanceId): Promise<HttpRecord> {
       const req: RequestInfo & { body: unknown } = { method: 'POST', path: `/servers/${id}/action`, body: { reboot: { type: 'HARD' } } };

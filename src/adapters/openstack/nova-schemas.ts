@@ -56,6 +56,8 @@ export const NovaServiceList = z.object({ services: z.array(NovaComputeService) 
 export type NovaServiceList = z.infer<typeof NovaServiceList>;
 
 export const NovaHypervisor = z.object({
+  // an integer before microversion 2.53, a UUID from it: the paging marker
+  id: z.union([z.string(), z.number()]).optional(),
   hypervisor_hostname: z.string(),
   host_ip: z.string().nullish(),
   state: z.string().optional(),
@@ -63,7 +65,7 @@ export const NovaHypervisor = z.object({
 });
 export type NovaHypervisor = z.infer<typeof NovaHypervisor>;
 
-export const NovaHypervisorList = z.object({ hypervisors: z.array(NovaHypervisor) });
+export const NovaHypervisorList = z.object({ hypervisors: z.array(NovaHypervisor), hypervisors_links: z.array(z.object({ rel: z.string(), href: z.string() })).optional() });
 export type NovaHypervisorList = z.infer<typeof NovaHypervisorList>;
 
 export const HostIp = z.union([z.ipv4(), z.ipv6()]);

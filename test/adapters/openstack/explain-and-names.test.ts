@@ -36,6 +36,14 @@ describe('explainNovaStatus', () => {
     expect(explainNovaStatus(409, "Cannot 'reboot' instance x while it is in vm_state building", req, null)).toMatch(/the server is building/);
   });
 
+  it('explains Nova\'s 500 for a task-state race as a task in progress, not as an internal failure', () => {
+    // nova-api's answer to back-to-back hard reboots on the lab (a 500, not the usual 409)
+    const said = "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n<class 'nova.exception.UnexpectedTaskStateError'>";
+    const text = explainNovaStatus(500, said, req, 'req-9');
+    expect(text).toMatch(/another task changed the server's state at the same moment \(500, UnexpectedTaskStateError\) \(request req-9\)\. Wait until it finishes/);
+    expect(explainNovaStatus(500, 'Unexpected API Error.', req, 'req-9')).toMatch(/internal error \(500\)/);
+  });
+
   it('points a 400 at vmlocks with the request id', () => {
     expect(explainNovaStatus(400, 'Invalid input', req, 'req-1')).toMatch(/vmlocks bug.*req-1/);
   });

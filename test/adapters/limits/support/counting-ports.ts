@@ -65,6 +65,7 @@ export function countingNova(t: Tracker, waits: Tracker): NovaPort {
     getComputeService: (_host) => t.track('getComputeService', null),
     getHostIp: (_name) => t.track('getHostIp', '10.240.201.139'),
     listServersOnHost: (_host) => t.track('listServersOnHost', []),
+    listHypervisors: () => t.track('listHypervisors', []),
     hardReboot: (id) => t.track('hardReboot', { method: 'POST', path: `/servers/${id}/action`, status: 202, requestId: null, durationMs: 40 }),
     waitForActive: (id, _opts) =>
       waits.track<WaitOutcome>('waitForActive', { reached: true, server: sampleServer(id), transitions: ['ACTIVE'], elapsedMs: 0 }),
