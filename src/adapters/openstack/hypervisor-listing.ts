@@ -7,6 +7,7 @@ import type { HypervisorView } from '../../core/snapshot.js';
 import { NovaApiError } from './errors.js';
 import { atLeast, type NovaHttp } from './nova-http.js';
 import { HostIp, NovaHypervisorList, type NovaHypervisor } from './nova-schemas.js';
+import { nextMarker } from './server-listing.js';
 
 const MAX_PAGES = 100;
 
@@ -20,16 +21,6 @@ function toView(h: NovaHypervisor): HypervisorView {
   };
 }
 
-function nextMarker(body: NovaHypervisorList): string | null {
-  const next = body.hypervisors_links?.find((l) => l.rel === 'next');
-  if (next === undefined) return null;
-  try {
-    return new URL(next.href, 'http://nova.invalid').searchParams.get('marker');
-  } catch {
-    return null;
-  }
-}
-
 export async function listHypervisors(http: NovaHttp, pageSize: number): Promise<HypervisorView[]> {
   const paged = atLeast(await http.microversion(), '2.33');
   const out: HypervisorView[] = [];
@@ -39,7 +30,7 @@ export async function listHypervisors(http: NovaHttp, pageSize: number): Promise
     if (marker !== null) q.set('marker', marker);
     const body = await http.getJson(`/os-hypervisors/detail${q.size > 0 ? `?${q.toString()}` : ''}`, NovaHypervisorList);
     out.push(...body.hypervisors.map(toView));
-    marker = paged ? nextMarker(body) : null;
+    marker = paged ? nextMarker(body.hypervisors_links) : null;
     if (marker === null || body.hypervisors.length === 0) return out;
   }
   throw new NovaApiError({

@@ -33,7 +33,7 @@ export async function listServers(http: NovaHttp, filter: ListFilter, pageSize: 
       if (filter.keep(s)) out.push(s);
       else if (filter.mustHonour !== undefined) throw filterIgnored(path, filter.mustHonour);
     }
-    marker = nextMarker(body);
+    marker = nextMarker(body.servers_links);
     if (marker === null || body.servers.length === 0) return out;
   }
   throw new NovaApiError({
@@ -44,8 +44,8 @@ export async function listServers(http: NovaHttp, filter: ListFilter, pageSize: 
 }
 
 /** The marker of the `next` link (its host may be Nova's internal name: only the marker is taken from it). */
-function nextMarker(body: NovaServerList): string | null {
-  const next = body.servers_links?.find((l) => l.rel === 'next');
+export function nextMarker(links: ReadonlyArray<{ rel: string; href: string }> | undefined): string | null {
+  const next = links?.find((l) => l.rel === 'next');
   if (next === undefined) return null;
   try {
     return new URL(next.href, 'http://nova.invalid').searchParams.get('marker');
