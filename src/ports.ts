@@ -58,8 +58,6 @@ export interface NovaPort {
   getServer(id: InstanceId): Promise<NovaInstanceView>;
   /** The nova-compute service of a host, or null if Nova has none by that name. */
   getComputeService(host: string): Promise<ComputeServiceView | null>;
-  /** The hypervisor's host_ip, or null. */
-  getHostIp(hypervisorHostname: string): Promise<string | null>;
   listServersOnHost(host: string): Promise<NovaInstanceView[]>;
   /** Every hypervisor with its host, host_ip and state (all pages). */
   listHypervisors(): Promise<HypervisorView[]>;

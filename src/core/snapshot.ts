@@ -93,8 +93,6 @@ export interface InspectionSnapshot {
   instance: NovaInstanceView;
   /** null when the instance has no host (never scheduled, shelved). */
   computeService: Result<ComputeServiceView | null, string>;
-  /** The compute host's IP from /os-hypervisors (host_ip), when Nova gave it. */
-  hostIp: string | null;
   blocklist: Result<BlocklistEntry[], string>;
   /**
    * Every hypervisor, to find the compute host a lock owner's IP belongs to (after an evacuation it is not the

@@ -5,7 +5,9 @@
  */
 import { imageSpec, parseImageName, type ImageName, type ImageSpec, type InstanceId, type PoolName } from '../core/ids.js';
 import { err, ok, type Result } from '../core/result.js';
-import type { BlocklistEntry, DiskObservation, DiskRole, HypervisorView, InspectionSnapshot, NovaInstanceView } from '../core/snapshot.js';
+import type {
+  BlocklistEntry, ComputeServiceView, DiskObservation, DiskRole, HypervisorView, InspectionSnapshot, NovaInstanceView,
+} from '../core/snapshot.js';
 import type { CephPort, Clock, NovaPort } from '../ports.js';
 import { describeError } from './describe-error.js';
 
@@ -76,26 +78,18 @@ async function observeDisk(deps: ObserveDeps, ref: DiskRef): Promise<DiskObserva
   return { ...ref, locks, watchers, info };
 }
 
-/** The instance's host state from Nova: the compute service and the hypervisor's IP. */
-async function observeHost(deps: ObserveDeps, instance: NovaInstanceView) {
-  if (instance.host === null) return { computeService: ok(null), hostIp: null };
-  const [service, hostIp] = await Promise.all([
-    settle(deps.nova.getComputeService(instance.host)),
-    instance.hypervisorHostname === null ? Promise.resolve(ok(null)) : settle(deps.nova.getHostIp(instance.hypervisorHostname)),
-  ]);
-  return {
-    // the core's evidence sentence names the host and the service (say.computeServiceFailed): pass the bare reason
-    computeService: service,
-    hostIp: hostIp.ok ? hostIp.value : null,
-  };
+/** The instance's compute service from Nova. */
+async function observeComputeService(deps: ObserveDeps, instance: NovaInstanceView): Promise<Result<ComputeServiceView | null, string>> {
+  // the core's evidence sentence names the host and the service (say.computeServiceFailed): pass the bare reason
+  return instance.host === null ? ok(null) : settle(deps.nova.getComputeService(instance.host));
 }
 
 export async function observeInstance(
   deps: ObserveDeps, instance: NovaInstanceView, novaError?: string, cluster: ClusterReads = startClusterReads(deps),
 ): Promise<InspectionSnapshot> {
   const discoveryErrors: string[] = novaError === undefined ? [] : [novaError];
-  const [host, blocklist, hypervisors, ephemeral, volumes] = await Promise.all([
-    novaError === undefined ? observeHost(deps, instance) : Promise.resolve({ computeService: err(novaError), hostIp: null }),
+  const [computeService, blocklist, hypervisors, ephemeral, volumes] = await Promise.all([
+    novaError === undefined ? observeComputeService(deps, instance) : Promise.resolve(err(novaError)),
     cluster.blocklist,
     cluster.hypervisors,
     findEphemeralDisks(deps, instance.id, cluster.novaPoolImages),
@@ -112,8 +106,7 @@ export async function observeInstance(
   return {
     observedAt: deps.clock.now().toISOString(),
     instance,
-    computeService: host.computeService,
-    hostIp: host.hostIp,
+    computeService,
     // the bare reason: the core's sentence already says "could not read the OSD blocklist" (say.blocklistFailed)
     blocklist,
     hypervisors,

@@ -27,7 +27,6 @@ export function limitNova(port: NovaPort, opts: PortLimitOptions): NovaPort {
     resolveInstance: (ref) => run(() => port.resolveInstance(ref)),
     getServer: (id) => run(() => port.getServer(id)),
     getComputeService: (host) => run(() => port.getComputeService(host)),
-    getHostIp: (hypervisorHostname) => run(() => port.getHostIp(hypervisorHostname)),
     listServersOnHost: (host) => run(() => port.listServersOnHost(host)),
     listHypervisors: () => run(() => port.listHypervisors()),
     hardReboot: (id) => run(() => port.hardReboot(id)),

@@ -10,8 +10,8 @@ import type { HttpRecord, NovaPort, ResolveResult } from '../../ports.js';
 import { NovaApiError, type RequestInfo } from './errors.js';
 import type { HttpTransport } from './http-call.js';
 import type { KeystoneAuth } from './keystone-auth.js';
-import { atLeast, createNovaHttp, type NovaHttp } from './nova-http.js';
-import { HostIp, NovaHypervisorList, NovaServiceList } from './nova-schemas.js';
+import { createNovaHttp, type NovaHttp } from './nova-http.js';
+import { NovaServiceList } from './nova-schemas.js';
 import { toComputeServiceView } from './nova-views.js';
 import { listHypervisors } from './hypervisor-listing.js';
 import { rebootInServerProject } from './reboot-in-project.js';
@@ -81,22 +81,6 @@ export function createNovaClient(opts: NovaClientOptions): NovaClient {
       const body = await http.getJson(`/os-services?${q.toString()}`, NovaServiceList);
       const service = body.services.find((s) => s.host === host && s.binary === 'nova-compute');
       return service === undefined ? null : toComputeServiceView(service);
-    },
-
-    async getHostIp(hypervisorHostname: string): Promise<string | null> {
-      const mv = await http.microversion();
-      // From 2.53 the list filters by hostname (a SQL LIKE, so compare exactly here); an empty match is a 404.
-      const q = atLeast(mv, '2.53') ? `?${new URLSearchParams({ hypervisor_hostname_pattern: hypervisorHostname }).toString()}` : '';
-      let body: NovaHypervisorList;
-      try {
-        body = await http.getJson(`/os-hypervisors/detail${q}`, NovaHypervisorList);
-      } catch (e) {
-        if (e instanceof NovaApiError && e.status === 404 && q !== '') return null;
-        throw e;
-      }
-      const h = body.hypervisors.find((x) => x.hypervisor_hostname === hypervisorHostname);
-      const ip = HostIp.safeParse(h?.host_ip);
-      return ip.success ? ip.data : null;
     },
 
     listServersOnHost: (host: string) => listServers(http, byHost(host), pageSize),

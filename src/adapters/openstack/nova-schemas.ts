@@ -56,8 +56,6 @@ export const NovaServiceList = z.object({ services: z.array(NovaComputeService) 
 export type NovaServiceList = z.infer<typeof NovaServiceList>;
 
 export const NovaHypervisor = z.object({
-  // an integer before microversion 2.53, a UUID from it: the paging marker
-  id: z.union([z.string(), z.number()]).optional(),
   hypervisor_hostname: z.string(),
   host_ip: z.string().nullish(),
   state: z.string().optional(),

@@ -53,7 +53,7 @@ describe('OpenStack credentials against the real Keystone', () => {
     const nova = await createOpenStackNova(lab.envFor(CLOUDS.bot), { fetch: counting });
     await resolvesTheServer(nova);
     await nova.getComputeService('compute-2');
-    await nova.getHostIp('compute-2');
+    await nova.listHypervisors();
     expect(tokenRequests).toEqual(['http://127.0.0.1:5000/v3/auth/tokens']);
   });
 

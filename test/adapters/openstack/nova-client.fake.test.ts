@@ -72,7 +72,7 @@ describe('Nova client on recorded answers', () => {
   it('reports a 503 page from a proxy as Nova being unavailable', async () => {
     const nova = await client();
     fake.override('GET', /os-hypervisors/, { status: 503, text: '<html><body><h1>503 Service Unavailable</h1></body></html>' });
-    const e = await nova.getHostIp('compute-1').catch((x: unknown) => x);
+    const e = await nova.listHypervisors().catch((x: unknown) => x);
     expect(e).toMatchObject({ status: 503, apiMessage: '503 Service Unavailable' });
     expect((e as NovaApiError).userMessage).toMatch(/unavailable .* try again in a minute/i);
   });
@@ -132,7 +132,7 @@ describe('Nova client on recorded answers', () => {
     const nova = await client();
     const message = "Policy doesn't allow os_compute_api:os-hypervisors:list-detail to be performed.";
     fake.override('GET', /os-hypervisors/, { status: 403, json: { forbidden: { code: 403, message } } });
-    const e = await nova.getHostIp('compute-1').catch((x: unknown) => x);
+    const e = await nova.listHypervisors().catch((x: unknown) => x);
     expect((e as NovaApiError).userMessage).toMatch(/policy rule os_compute_api:os-hypervisors:list-detail denies it/);
     expect((e as NovaApiError).userMessage).toContain('docs/openstack-policy.md');
   });
@@ -162,10 +162,12 @@ describe('Nova client on recorded answers', () => {
     expect((e as NovaApiError).userMessage).toMatch(/os_compute_api:os-extended-server-attributes/);
   });
 
-  it('reads a host\'s IP, and null for a hypervisor Nova does not know', async () => {
+  it('lists the hypervisors with their hosts, IPs and states, and null for a compute service Nova does not know', async () => {
     const nova = await client();
-    expect(await nova.getHostIp('compute-2')).toBe('127.0.0.1');
-    expect(await nova.getHostIp('compute-9')).toBeNull();
+    expect(await nova.listHypervisors()).toEqual([
+      { hypervisorHostname: 'compute-1', host: 'compute-1', hostIp: '127.0.0.1', state: 'up' },
+      { hypervisorHostname: 'compute-2', host: 'compute-2', hostIp: '127.0.0.1', state: 'up' },
+    ]);
     expect(await nova.getComputeService('compute-9')).toBeNull();
   });
 

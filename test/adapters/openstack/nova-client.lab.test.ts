@@ -123,12 +123,10 @@ describe('Nova client on the real lab, as the vmlocks bot', () => {
     expect(onHost.every((s) => s.host === 'compute-1')).toBe(true);
   });
 
-  it('reads the compute service of a host and its hypervisor\'s IP', async () => {
+  it('reads the compute service of a host, and null for a host Nova does not know', async () => {
     const service = await nova.getComputeService('compute-2');
     expect(service).toMatchObject({ host: 'compute-2', state: 'up', status: 'enabled', forcedDown: false, disabledReason: null });
     expect(Date.parse(service?.updatedAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
-    expect(await nova.getHostIp('compute-2')).toBe('127.0.0.2');
-    expect(await nova.getHostIp('compute-9')).toBeNull();
     expect(await nova.getComputeService('compute-9')).toBeNull();
   });
 

@@ -162,7 +162,6 @@ export interface SnapshotInput {
   disks?: DiskInput[];
   discoveryErrors?: string[];
   observedAt?: string;
-  hostIp?: string | null;
   hypervisors?: HypervisorView[] | string;
 }
 
@@ -184,7 +183,6 @@ export function snapshotOf(input: SnapshotInput = {}): InspectionSnapshot {
     observedAt: input.observedAt ?? OBSERVED_AT,
     instance: server,
     computeService: typeof service === 'string' ? err(service) : ok(service),
-    hostIp: input.hostIp === undefined ? '127.0.0.1' : input.hostIp,
     blocklist: asResult(input.blocklist ?? blocklistFrom('blocklist-ls-empty.txt')),
     hypervisors: asResult(input.hypervisors ?? hypervisorsFrom('os-hypervisors-detail.mv2.93.json')),
     disks: (input.disks ?? []).map((d) => ({

@@ -63,7 +63,6 @@ export function countingNova(t: Tracker, waits: Tracker): NovaPort {
     resolveInstance: (ref) => t.track('resolveInstance', { kind: 'not_found', ref }),
     getServer: (id) => t.track('getServer', sampleServer(id)),
     getComputeService: (_host) => t.track('getComputeService', null),
-    getHostIp: (_name) => t.track('getHostIp', '10.240.201.139'),
     listServersOnHost: (_host) => t.track('listServersOnHost', []),
     listHypervisors: () => t.track('listHypervisors', []),
     hardReboot: (id) => t.track('hardReboot', { method: 'POST', path: `/servers/${id}/action`, status: 202, requestId: null, durationMs: 40 }),
