@@ -5,7 +5,7 @@
 import { createCephCli } from './adapters/ceph/index.js';
 import { coalesceReads } from './adapters/ceph/coalesce-reads.js';
 import { coalesceNovaReads } from './adapters/openstack/coalesce-reads.js';
-import { limitCeph, limitNova } from './adapters/limits/index.js';
+import { limitCephByPriority, limitNova } from './adapters/limits/index.js';
 import { instrumentPort } from './adapters/observability/instrument-port.js';
 import type { Metrics } from './adapters/observability/metrics.js';
 import { createOpenStackNova } from './adapters/openstack/index.js';
@@ -15,6 +15,8 @@ import type { CephPort, NovaPort } from './ports.js';
 export interface OutboundPorts {
   ceph: CephPort;
   nova: NovaPort;
+  /** The same Ceph queue, for fix runs: their calls go before the diagnoses waiting (limit-ports.ts). */
+  fixCeph: CephPort;
 }
 
 export async function buildPorts(cfg: BaseConfig, metrics: Metrics): Promise<OutboundPorts> {
@@ -25,9 +27,12 @@ export async function buildPorts(cfg: BaseConfig, metrics: Metrics): Promise<Out
     timeoutMs: cfg.ceph.timeoutMs,
   });
   const novaClient = await createOpenStackNova(cfg.env, { timeoutMs: cfg.nova.timeoutMs });
+  const cephQueue = limitCephByPriority(instrumentPort('ceph', cephCli, metrics), { maxConcurrent: cfg.ceph.concurrency, minTime: cfg.ceph.minTimeMs, metrics });
   return {
     // outermost: coalesced reads never enter the queue
-    ceph: coalesceReads(limitCeph(instrumentPort('ceph', cephCli, metrics), { maxConcurrent: cfg.ceph.concurrency, minTime: cfg.ceph.minTimeMs, metrics })),
+    ceph: coalesceReads(cephQueue.diagnosis),
+    // a fix reads fresh (no coalescing) and first
+    fixCeph: cephQueue.fix,
     nova: coalesceNovaReads(limitNova(instrumentPort('nova', novaClient, metrics), { maxConcurrent: cfg.nova.concurrency, minTime: cfg.nova.minTimeMs, metrics })),
   };
 }

@@ -57,6 +57,8 @@ const BaseEnv = z.object({
   VMLOCKS_CEPH_TIMEOUT: duration('10s'),
   VMLOCKS_NOVA_TIMEOUT: duration('10s'),
   VMLOCKS_REBOOT_TIMEOUT: duration('5m'),
+  // explicit expiry of the fence (`ceph osd blocklist add <addr> <seconds>`); Ceph's own default is 1 h
+  VMLOCKS_FENCE_EXPIRY: duration('7d').refine((ms) => ms >= 1000, 'expected at least 1s (for example 7d, 48h)'),
   VMLOCKS_CEPH_CONCURRENCY: positiveInt(4),
   VMLOCKS_CEPH_MIN_TIME: duration('0ms'),
   VMLOCKS_NOVA_CONCURRENCY: positiveInt(8),
@@ -99,6 +101,7 @@ function toBase(e: z.output<typeof BaseEnv>, env: NodeJS.ProcessEnv) {
     cinderPools: e.VMLOCKS_CINDER_POOLS,
     dbPath: e.VMLOCKS_DB,
     approvalTtlMs: e.VMLOCKS_APPROVAL_TTL,
+    fenceExpiryMs: e.VMLOCKS_FENCE_EXPIRY,
     logLevel: e.LOG_LEVEL,
     ceph: {
       conf: e.CEPH_CONF, id: e.CEPH_ID, keyring: e.CEPH_KEYRING, timeoutMs: e.VMLOCKS_CEPH_TIMEOUT,

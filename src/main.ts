@@ -31,14 +31,18 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   const clock = systemClock;
   let ready = false;
   const store = openSqliteStore({ path: cfg.dbPath, logger, clock });
-  const { ceph, nova } = await buildPorts(cfg, metrics);
-  const inspect = createInspectService({ ceph, nova, novaPool: cfg.novaPool, cinderPools: cfg.cinderPools, clock, metrics });
+  const { ceph, nova, fixCeph } = await buildPorts(cfg, metrics);
+  const inspectDeps = { nova, novaPool: cfg.novaPool, cinderPools: cfg.cinderPools, clock, metrics, fenceExpiryMs: cfg.fenceExpiryMs };
+  const inspect = createInspectService({ ...inspectDeps, ceph });
+  // the run's re-inspections go through the fix door of the Ceph queue, like its commands
+  const runInspect = createInspectService({ ...inspectDeps, ceph: fixCeph });
 
   const s = cfg.slack;
   const web = createWebClient({ token: s.SLACK_BOT_TOKEN, slackApiUrl: s.SLACK_API_URL, timeoutMs: s.VMLOCKS_SLACK_TIMEOUT, logger, metrics });
   const notifier = createSlackNotifier({
     client: web, incidentChannel: s.VMLOCKS_INCIDENT_CHANNEL, approvalsChannel: s.VMLOCKS_APPROVALS_CHANNEL,
     logger, metrics, postIntervalMs: s.VMLOCKS_SLACK_POST_INTERVAL,
+    storedMessage: (requestId) => store.get(requestId)?.approvalMessage ?? null,
   });
   const approvers = createApproverDirectory({ client: web, approvers: s.VMLOCKS_APPROVERS, group: s.VMLOCKS_APPROVER_GROUP, logger, metrics });
   if (s.VMLOCKS_APPROVERS.length === 0 && s.VMLOCKS_APPROVER_GROUP === undefined) {
@@ -48,8 +52,8 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   const lifecycle = { store, audit: store, notifier, clock, logger, metrics };
   const watch = runWatch();
   const fixes = createFixWorkflow({
-    ...lifecycle, approvers, brake, ceph, nova,
-    approvalTtlMs: cfg.approvalTtlMs, rebootTimeoutMs: cfg.nova.rebootTimeoutMs, inspectById: inspect.inspectById,
+    ...lifecycle, approvers, brake, ceph: fixCeph, nova,
+    approvalTtlMs: cfg.approvalTtlMs, rebootTimeoutMs: cfg.nova.rebootTimeoutMs, fenceExpiryMs: cfg.fenceExpiryMs, inspectById: runInspect.inspectById,
     runnerId: formatRunnerId(watch.self),
   });
   const commandLimiter = createCommandLimiter({ perUser: cfg.limits.userCommands, windowMs: cfg.limits.userCommandsWindowMs, metrics, logger });

@@ -36,7 +36,8 @@ export interface CephPort {
   imageInfo(spec: ImageSpec): Promise<RbdImageInfo>;
   removeLock(spec: ImageSpec, lockId: LockId, locker: Locker): Promise<CommandRecord>;
   listBlocklist(): Promise<BlocklistEntry[]>;
-  addToBlocklist(address: EntityAddr): Promise<CommandRecord>;
+  /** `ceph osd blocklist add <address> <expireSeconds>`; refuses an address with nonce 0 (a whole host). */
+  addToBlocklist(address: EntityAddr, expireSeconds: number): Promise<CommandRecord>;
   rebuildObjectMap(spec: ImageSpec): Promise<CommandRecord>;
 }
 

@@ -23,7 +23,7 @@ const actor = (): string => `cli:${process.env.USER ?? 'unknown'}`;
 async function inspectService(cfg: BaseConfig) {
   const metrics = createMetrics();
   const ports = await buildPorts(cfg, metrics);
-  return createInspectService({ ...ports, novaPool: cfg.novaPool, cinderPools: cfg.cinderPools, clock: { now: () => new Date() }, metrics });
+  return createInspectService({ ...ports, novaPool: cfg.novaPool, cinderPools: cfg.cinderPools, clock: { now: () => new Date() }, metrics, fenceExpiryMs: cfg.fenceExpiryMs });
 }
 
 /** Unexpected failures: the adapter's userMessage, or a reference that is in the log. Exit 1. */

@@ -12,7 +12,7 @@ export interface HttpRequestSpec {
 
 export type FixStep =
   | { step: 'reinspect'; description: string }
-  | { step: 'fence'; description: string; address: EntityAddr; argv: string[] }
+  | { step: 'fence'; description: string; address: EntityAddr; argv: string[]; /** Seconds the entry lasts (absent in plans stored before it existed). */ expirySeconds?: number }
   | { step: 'break'; description: string; image: ImageSpec; lockId: LockId; locker: Locker; argv: string[] }
   | { step: 'repair'; description: string; image: ImageSpec; argv: string[] }
   | { step: 'reboot'; description: string; instanceId: InstanceId; request: HttpRequestSpec }

@@ -3,6 +3,7 @@
  * ever touches the report's stale locks; alive and unknown locks are never in a plan.
  */
 import { hasZeroNonce, isSameClient } from './client-match.js';
+import { formatDuration } from './duration.js';
 import type { FixStep } from './fix-plan-types.js';
 import type { EntityAddr, InstanceId } from './ids.js';
 import type { DiskReport, InstanceReport, LockAssessment } from './report.js';
@@ -26,7 +27,32 @@ function assertSafe(report: InstanceReport, stale: LockAssessment[]): void {
   }
 }
 
-function fenceSteps(stale: LockAssessment[]): FixStep[] {
+/**
+ * How long the fence lasts when nothing else is configured: 7 days. `ceph osd blocklist add` without an expiry uses
+ * Ceph's default of 1 hour (mon_osd_blocklist_default_expire), after which a client that was partitioned, not dead,
+ * could take its lock back. An entry names one client instance (IP and nonce), so a long one costs nothing.
+ */
+export const DEFAULT_FENCE_EXPIRY_SECONDS = 7 * 24 * 3600;
+
+export interface FixPlanOptions {
+  /** The expiry given to `ceph osd blocklist add` (VMLOCKS_FENCE_EXPIRY), in whole seconds. */
+  fenceExpirySeconds?: number;
+}
+
+/** A fence expiry for people: `7 days`, `12 hours`, else formatDuration's `90 s`. */
+export function formatExpiry(seconds: number): string {
+  const plural = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (seconds % 86_400 === 0) return plural(seconds / 86_400, 'day');
+  if (seconds % 3_600 === 0) return plural(seconds / 3_600, 'hour');
+  return formatDuration(seconds * 1000);
+}
+
+/** The plan options from the configuration's milliseconds (VMLOCKS_FENCE_EXPIRY), rounded up to whole seconds. */
+export function planOptions(fenceExpiryMs: number | undefined): FixPlanOptions {
+  return fenceExpiryMs === undefined ? {} : { fenceExpirySeconds: Math.max(1, Math.ceil(fenceExpiryMs / 1000)) };
+}
+
+function fenceSteps(stale: LockAssessment[], expirySeconds: number): FixStep[] {
   const seen = new Set<EntityAddr>();
   const steps: FixStep[] = [];
   for (const l of stale) {
@@ -34,9 +60,10 @@ function fenceSteps(stale: LockAssessment[]): FixStep[] {
     seen.add(l.lock.address);
     steps.push({
       step: 'fence',
-      description: `Add ${l.lock.address} (${l.lock.locker}) to the OSD blocklist so the dead client can never write again.`,
+      description: `Add ${l.lock.address} (${l.lock.locker}) to the OSD blocklist for ${formatExpiry(expirySeconds)} so the dead client can never write again.`,
       address: l.lock.address,
-      argv: ['ceph', 'osd', 'blocklist', 'add', l.lock.address],
+      expirySeconds,
+      argv: ['ceph', 'osd', 'blocklist', 'add', l.lock.address, String(expirySeconds)],
     });
   }
   return steps;
@@ -85,7 +112,7 @@ function restartSteps(id: InstanceId, name: string): FixStep[] {
  * The steps that fix the report's stale locks, in order: reinspect, fence, break, repair, reboot, wait, confirm.
  * Empty unless the verdict is `stale`. Throws UnsafePlanError if the report asks to fence a live or nonce-0 client.
  */
-export function buildFixPlan(report: InstanceReport): FixStep[] {
+export function buildFixPlan(report: InstanceReport, opts: FixPlanOptions = {}): FixStep[] {
   if (report.verdict !== 'stale') return [];
   const stale = staleLocks(report);
   if (stale.length === 0) return [];
@@ -93,7 +120,7 @@ export function buildFixPlan(report: InstanceReport): FixStep[] {
   const { id, name } = report.instance;
   return [
     { step: 'reinspect', description: 'Inspect again and check that the stale locks are exactly the approved ones, still stale.' },
-    ...fenceSteps(stale),
+    ...fenceSteps(stale, opts.fenceExpirySeconds ?? DEFAULT_FENCE_EXPIRY_SECONDS),
     ...stale.map(breakStep),
     ...repairSteps(report.disks),
     ...restartSteps(id, name),

@@ -59,8 +59,11 @@ export interface NovaInstanceView {
   hypervisorHostname: string | null;
   /** `UP`, `DOWN`, `MAINTENANCE`, `UNKNOWN`, `` (microversion >= 2.16, admin). */
   hostStatus: string | null;
-  /** Attached Cinder volume ids. */
-  volumeIds: string[];
+  /**
+   * Attached Cinder volume ids; null when Nova's answer did not say (os-extended-volumes:volumes_attached left out):
+   * the instance may have volumes that cannot be read, so no verdict may ignore them.
+   */
+  volumeIds: string[] | null;
   /** Nova's flag for a boot-from-volume root: image is "" or absent. */
   bootFromVolume: boolean;
 }

@@ -10,6 +10,7 @@ import type { ApproverDirectory, AuditLog, Clock, FixRequestStore, Notifier } fr
 import type { Logger } from '../adapters/observability/logger.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 import { inBackground } from './safely.js';
+import { withStoredMessage } from './run-steps.js';
 
 export type BrakeCheck = { allowed: true } | { allowed: false; count: number; limit: number; windowMs: number; message: string };
 
@@ -93,7 +94,7 @@ export async function decideRequest(deps: DecideDeps, input: DecideInput): Promi
   });
   deps.logger.info({ event: 'decision', requestId: updated.id, decision: updated.state, userId: input.userId }, 'fix request decided');
   // The run starts now; Slack is told in the background (its queue spaces posts about a second apart).
-  inBackground(deps.logger, 'update the approval message', deps.notifier.updateApprovalMessage(updated));
+  inBackground(deps.logger, 'update the approval message', deps.notifier.updateApprovalMessage(withStoredMessage(deps.store, updated)));
   inBackground(deps.logger, 'post the decision', deps.notifier.notify({ kind: updated.state === 'running' ? 'approved' : 'denied', request: updated }));
   if (updated.state === 'running') deps.startRun(updated);
   else inBackground(deps.logger, 'tell the requester', deps.notifier.tellUser(updated.requestedBy, `Your fix request ${updated.id} for ${updated.instanceName} was denied by <@${input.userId}>: ${updated.denyReason ?? ''}`, updated.origin));

@@ -23,6 +23,8 @@ export interface FixWorkflowDeps {
   metrics?: Metrics;
   approvalTtlMs: number;
   rebootTimeoutMs: number;
+  /** VMLOCKS_FENCE_EXPIRY (default 7 days). */
+  fenceExpiryMs?: number;
   /** This process's runner id (core/run-liveness.ts). */
   runnerId: string;
   inspectById(id: InstanceId): Promise<InstanceReport | null>;

@@ -3,7 +3,7 @@
  * Read-only: it changes nothing anywhere.
  */
 import { analyseLocks } from '../core/lock-analysis.js';
-import { buildFixPlan } from '../core/fix-plan.js';
+import { buildFixPlan, planOptions } from '../core/fix-plan.js';
 import type { InstanceId, InstanceRef } from '../core/ids.js';
 import type { InstanceReport } from '../core/report.js';
 import type { NovaInstanceView } from '../core/snapshot.js';
@@ -15,6 +15,8 @@ import type { Metrics } from '../adapters/observability/metrics.js';
 
 export interface InspectDeps extends ObserveDeps {
   metrics?: Metrics;
+  /** VMLOCKS_FENCE_EXPIRY, for the plan's fence argv (default 7 days). */
+  fenceExpiryMs?: number;
 }
 
 /** A placeholder view when Nova cannot be reached but the user gave a UUID: Ceph can still be read. */
@@ -63,7 +65,7 @@ export function createInspectService(deps: InspectDeps): InspectService & { insp
       const report = resolved.kind === 'found'
         ? await reportFor(resolved.server, undefined, cluster)
         : await reportFor(unreachableView(ref.kind === 'uuid' ? ref.id : ('' as InstanceId)), resolved.error, cluster);
-      return { kind: 'report', report, plan: buildFixPlan(report) };
+      return { kind: 'report', report, plan: buildFixPlan(report, planOptions(deps.fenceExpiryMs)) };
     },
 
     inspectHost: (host: string) => inspectHost({ nova: deps.nova, clock: deps.clock, reportFor: (server) => reportFor(server) }, host),

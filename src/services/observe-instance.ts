@@ -93,8 +93,11 @@ export async function observeInstance(
     cluster.blocklist,
     cluster.hypervisors,
     findEphemeralDisks(deps, instance.id, cluster.novaPoolImages),
-    Promise.all(instance.volumeIds.map((v) => findVolumeDisk(deps, v))),
+    Promise.all((instance.volumeIds ?? []).map((v) => findVolumeDisk(deps, v))),
   ]);
+  if (instance.volumeIds === null && novaError === undefined) {
+    discoveryErrors.push(`Nova's answer for ${instance.name} leaves out os-extended-volumes:volumes_attached, so its attached volumes could not be read`);
+  }
   const refs: DiskRef[] = [];
   if (ephemeral.ok) refs.push(...ephemeral.value);
   else discoveryErrors.push(ephemeral.error);

@@ -4,7 +4,7 @@
  * saw, and posts the approval message.
  */
 import { randomBytes } from 'node:crypto';
-import { approvedLocksOf, buildFixPlan } from '../core/fix-plan.js';
+import { approvedLocksOf, buildFixPlan, planOptions } from '../core/fix-plan.js';
 import type { InstanceId } from '../core/ids.js';
 import type { FixRequest } from '../core/fix-request.js';
 import { err, ok, type Result } from '../core/result.js';
@@ -22,6 +22,8 @@ export interface RequestFixDeps {
   clock: Clock;
   logger: Logger;
   approvalTtlMs: number;
+  /** VMLOCKS_FENCE_EXPIRY (default 7 days), written into the plan's fence argv. */
+  fenceExpiryMs?: number;
   inspectById(id: InstanceId): Promise<InstanceReport | null>;
 }
 
@@ -63,7 +65,7 @@ export async function requestFix(
     expiresAt: new Date(now.getTime() + deps.approvalTtlMs).toISOString(),
     state: 'pending',
     approvedLocks: approvedLocksOf(report),
-    plan: buildFixPlan(report),
+    plan: buildFixPlan(report, planOptions(deps.fenceExpiryMs)),
     evidence: [...report.evidence, ...report.disks.flatMap((d) => d.locks.filter((l) => l.verdict === 'stale').flatMap((l) => l.evidence))],
     decidedBy: null, decidedAt: null, denyReason: null, approvalMessage: null,
     origin: input.origin, lastStep: null, finishedAt: null, outcome: null,
@@ -91,6 +93,13 @@ export async function requestFix(
   }
   deps.store.update(request.id, { approvalMessage: message });
   const stored = { ...request, approvalMessage: message };
+  // Slack shows the message (and its buttons) before its answer reaches us: an approver quick enough decided before
+  // the reference was stored, and the updates of that decision and its run had nowhere to go. Bring the message to
+  // the request's state now; later updates find the stored reference.
+  const current = deps.store.get(request.id);
+  if (current !== null && current.state !== 'pending') {
+    inBackground(deps.logger, 'update the approval message', deps.notifier.updateApprovalMessage({ ...current, approvalMessage: message }, deps.store.listSteps(request.id)));
+  }
   inBackground(deps.logger, 'post the request to the incident channel', deps.notifier.notify({ kind: 'requested', request: stored }));
   return ok(stored);
 }

@@ -5,77 +5,23 @@
  * brake's count, so that the brake counts it at once).
  */
 import { advanceRun } from '../core/approval.js';
-import { compareApproved } from '../core/fix-plan.js';
 import { formatDuration } from '../core/duration.js';
-import { splitImageSpec, type ImageSpec, type InstanceId, type LockId, type Locker } from '../core/ids.js';
+import { splitImageSpec, type ImageSpec } from '../core/ids.js';
 import type { FixRequest, RequestState } from '../core/fix-request.js';
 import type { InstanceReport } from '../core/report.js';
-import type { CephPort, NovaPort } from '../ports.js';
+import type { NovaPort } from '../ports.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 import { describeError } from './describe-error.js';
 import { safely } from './safely.js';
-import { RunStopped, StepRunner, type StepDeps, type StepResult } from './run-steps.js';
+import { RunStopped, StepRunner, withStoredMessage, type StepResult } from './run-steps.js';
+import { breakLocks, fence, reinspect, repair, type CephStepDeps } from './ceph-steps.js';
 
-export interface RunFixDeps extends StepDeps {
-  ceph: CephPort;
+export interface RunFixDeps extends CephStepDeps {
   nova: NovaPort;
   rebootTimeoutMs: number;
   /** How often the run refreshes its heartbeat (default 10 s): other replicas must see it is alive. */
   heartbeatMs?: number;
-  inspectById(id: InstanceId): Promise<InstanceReport | null>;
   metrics?: Metrics;
-}
-
-function isNotFound(e: unknown): boolean {
-  return e instanceof Error && (Reflect.get(e, 'code') === 'not_found' || e.name === 'CephNotFoundError');
-}
-
-async function reinspect(deps: RunFixDeps, request: FixRequest): Promise<InstanceReport> {
-  const fresh = await deps.inspectById(request.instanceId);
-  if (fresh === null) throw new RunStopped('reinspect', `Nova no longer knows instance ${request.instanceId}`, true);
-  const same = compareApproved(request.approvedLocks, fresh);
-  if (!same.ok) throw new RunStopped('reinspect', `the locks are not what was approved: ${same.error.join('; ')}`, true);
-  return fresh;
-}
-
-async function fence(deps: RunFixDeps, run: StepRunner, request: FixRequest, fresh: InstanceReport): Promise<StepResult> {
-  const blocklisted = new Set(fresh.disks.flatMap((d) => d.locks.filter((l) => l.isBlocklisted).map((l) => l.lock.address)));
-  const toFence = [...new Set(request.approvedLocks.map((l) => l.address))].filter((a) => !blocklisted.has(a));
-  if (toFence.length === 0) return { status: 'skipped', detail: 'every stale owner is already in the OSD blocklist' };
-  for (const address of toFence) await run.audited('fence', () => deps.ceph.addToBlocklist(address));
-  const listed = new Set((await deps.ceph.listBlocklist()).map((e) => e.address));
-  const missing = toFence.filter((a) => !listed.has(a));
-  if (missing.length > 0) throw new RunStopped('fence', `${missing.join(', ')} not in the OSD blocklist after adding it`, false);
-  return { status: 'ok', detail: `blocklisted ${toFence.join(', ')} (confirmed listed)` };
-}
-
-async function breakLocks(deps: RunFixDeps, run: StepRunner, request: FixRequest): Promise<StepResult> {
-  const notes: string[] = [];
-  for (const lock of request.approvedLocks) {
-    try {
-      await run.audited('break', () => deps.ceph.removeLock(lock.image, lock.id as LockId, lock.locker as Locker));
-      notes.push(`removed ${lock.id} (${lock.locker}) from ${lock.image}`);
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-      notes.push(`${lock.id} (${lock.locker}) on ${lock.image} was already gone`);
-    }
-  }
-  for (const image of new Set(request.approvedLocks.map((l) => l.image))) {
-    const left = (await deps.ceph.listLocks(image)).filter((l) => request.approvedLocks.some((a) => a.image === image && a.id === l.id && a.locker === l.locker));
-    if (left.length > 0) throw new RunStopped('break', `${image} still has ${left.map((l) => `${l.id} (${l.locker})`).join(', ')} after rbd lock rm`, false);
-  }
-  return { status: 'ok', detail: `${notes.join('; ')} (confirmed gone)` };
-}
-
-async function repair(deps: RunFixDeps, run: StepRunner, fresh: InstanceReport): Promise<StepResult> {
-  const invalid = fresh.disks.filter((d) => d.objectMapInvalid).map((d) => d.image);
-  if (invalid.length === 0) return { status: 'skipped', detail: 'no object map is flagged invalid' };
-  for (const image of invalid) {
-    await run.audited('repair', () => deps.ceph.rebuildObjectMap(image));
-    const info = await deps.ceph.imageInfo(image);
-    if (info.flags.some((f) => /invalid/.test(f))) throw new RunStopped('repair', `${image} still flagged ${info.flags.join(', ')} after the rebuild`, false);
-  }
-  return { status: 'ok', detail: `rebuilt the object map of ${invalid.join(', ')}` };
 }
 
 async function waitActive(deps: RunFixDeps, request: FixRequest): Promise<StepResult> {
@@ -120,7 +66,7 @@ async function finish(deps: RunFixDeps, run: StepRunner, request: FixRequest, st
     deps.logger.warn({ event: 'fix_finished_after_interrupted', requestId: request.id }, 'the run was reported interrupted while it was still going; recording its real end');
     deps.store.transition(request.id, ['interrupted'], target, { finishedAt, outcome: `${outcome} (it had been reported interrupted while it was still running)` });
   }
-  const final: FixRequest = { ...request, state: target, finishedAt, outcome };
+  const final: FixRequest = withStoredMessage(deps.store, { ...request, state: target, finishedAt, outcome });
   deps.metrics?.fixRuns.inc({ outcome: target });
   deps.audit.append({ at: finishedAt, actor: 'system', action: 'finish', instanceId: request.instanceId, requestId: request.id, detail: `${target}: ${outcome}` });
   await safely(deps.logger, 'update the approval message', deps.notifier.updateApprovalMessage(final, run.steps));
@@ -147,31 +93,36 @@ export async function runFix(deps: RunFixDeps, request: FixRequest): Promise<voi
 async function runSteps(deps: RunFixDeps, request: FixRequest): Promise<void> {
   const run = new StepRunner(deps, request);
   const t0 = deps.clock.now().getTime();
-  let fresh: InstanceReport | undefined;
+  let report: InstanceReport | undefined;
+  let end: { state: RequestState; outcome: string };
   try {
     await run.run('reinspect', async () => {
-      fresh = await reinspect(deps, request);
+      report = await reinspect(deps, request);
       return { status: 'ok', detail: `the ${request.approvedLocks.length} approved lock(s) are still there and still stale` };
     });
-    const report = fresh as InstanceReport;
-    await run.run('fence', () => fence(deps, run, request, report));
+    await run.run('fence', async () => {
+      const fenced = await fence(deps, run, request, report as InstanceReport);
+      report = fenced.report;
+      return fenced.result;
+    });
     await run.run('break', () => breakLocks(deps, run, request));
-    await run.run('repair', () => repair(deps, run, report));
+    await run.run('repair', () => repair(deps, run, request, report as InstanceReport));
     await run.run('reboot', async () => {
       const r = await run.audited('reboot', () => deps.nova.hardReboot(request.instanceId));
       return { status: 'ok', detail: `Nova accepted the hard reboot (HTTP ${r.status}${r.requestId ? `, ${r.requestId}` : ''})` };
     });
     await run.run('wait', () => waitActive(deps, request));
     await run.run('confirm', () => confirm(deps, request));
-    await finish(deps, run, request, 'succeeded', `${splitImages(request)} unlocked and ${request.instanceName} rebooted in ${formatDuration(deps.clock.now().getTime() - t0)}`);
+    end = { state: 'succeeded', outcome: `${splitImages(request)} unlocked and ${request.instanceName} rebooted in ${formatDuration(deps.clock.now().getTime() - t0)}` };
   } catch (e) {
-    const stopped = e instanceof RunStopped ? e : new RunStopped('confirm', describeError(e), false);
+    // StepRunner.run turns every error into RunStopped at its step; anything else happened between steps.
+    const stopped = e instanceof RunStopped ? e : new RunStopped(run.current ?? 'reinspect', describeError(e), false);
     const done = run.steps.filter((s) => s.status === 'ok').map((s) => s.step);
     const outcome = stopped.abort
       ? `stopped before changing anything: ${stopped.detail}`
       : `stopped at ${stopped.step}: ${stopped.detail}. Done: ${done.join(', ') || 'nothing'}. Not done: the steps after ${stopped.step}.`;
     deps.logger.warn({ event: 'fix_stopped', requestId: request.id, step: stopped.step, abort: stopped.abort }, outcome);
-    await finish(deps, run, request, stopped.abort ? 'aborted' : 'failed', outcome);
+    end = { state: stopped.abort ? 'aborted' : 'failed', outcome };
   }
+  await finish(deps, run, request, end.state, end.outcome);
 }
-

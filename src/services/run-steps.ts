@@ -44,9 +44,26 @@ function commandOfError(e: unknown, durationMs: number): CommandRecord | undefin
   };
 }
 
+/**
+ * The request as the approval message should show it: with the message reference stored now (an Approve clicked
+ * before the reference was stored starts a run whose copy of the request has none).
+ */
+export function withStoredMessage(store: FixRequestStore, request: FixRequest): FixRequest {
+  if (request.approvalMessage !== null) return request;
+  try {
+    return { ...request, approvalMessage: store.get(request.id)?.approvalMessage ?? null };
+  } catch {
+    return request;
+  }
+}
+
 export class StepRunner {
   private seq = 0;
   readonly steps: FixRunStep[] = [];
+  /** The step in progress (or the last one started): where an error outside a step's own work belongs. */
+  current: StepName | null = null;
+  /** Whether a command or request that changes something was sent (fence, break, repair, restart). */
+  changedAnything = false;
 
   constructor(private readonly deps: StepDeps, private readonly request: FixRequest) {}
 
@@ -58,6 +75,7 @@ export class StepRunner {
   async audited<T extends CommandRecord | HttpRecord>(step: StepName, work: () => Promise<T>): Promise<T> {
     const started = this.deps.clock.now().getTime();
     const base = { actor: 'system', instanceId: this.request.instanceId, requestId: this.request.id };
+    this.changedAnything = true;
     try {
       const record = await work();
       const rec: CommandRecord | HttpRecord = record;
@@ -75,11 +93,17 @@ export class StepRunner {
 
   /** Runs one step: records it, times it, reports it. A thrown error stops the run. */
   async run(step: StepName, work: () => Promise<StepResult>): Promise<void> {
+    this.current = step;
     const seq = ++this.seq;
     const startedAt = this.now();
     const t0 = this.deps.clock.now().getTime();
-    this.deps.store.update(this.request.id, { lastStep: step, heartbeatAt: startedAt });
-    this.deps.store.recordStep({ requestId: this.request.id, seq, step, status: 'started', startedAt, finishedAt: null, detail: '' });
+    // The store writes around the work are part of the step: their failure stops the run at this step.
+    try {
+      this.deps.store.update(this.request.id, { lastStep: step, heartbeatAt: startedAt });
+      this.deps.store.recordStep({ requestId: this.request.id, seq, step, status: 'started', startedAt, finishedAt: null, detail: '' });
+    } catch (e) {
+      throw new RunStopped(step, `could not record the start of the step, so it was not run: ${describeError(e)}`, false);
+    }
     let row: FixRunStep;
     try {
       const result = await work();
@@ -87,10 +111,18 @@ export class StepRunner {
     } catch (e) {
       const stopped = e instanceof RunStopped ? e : new RunStopped(step, describeError(e), false);
       row = { requestId: this.request.id, seq, step, status: 'failed', startedAt, finishedAt: this.now(), detail: stopped.detail };
-      await this.finishStep(row, t0);
+      try {
+        await this.finishStep(row, t0);
+      } catch (recordError) {
+        this.deps.logger.error({ event: 'step_record_failed', requestId: this.request.id, step, err: recordError }, 'could not record the failed step');
+      }
       throw stopped;
     }
-    await this.finishStep(row, t0);
+    try {
+      await this.finishStep(row, t0);
+    } catch (e) {
+      throw new RunStopped(step, `the step ended (${row.status}: ${row.detail}) but could not be recorded: ${describeError(e)}`, false);
+    }
   }
 
   private async finishStep(row: FixRunStep, t0: number): Promise<void> {
@@ -107,6 +139,7 @@ export class StepRunner {
     if (row.status !== 'started') {
       inBackground(this.deps.logger, 'post the step', this.deps.notifier.notify({ kind: 'step', request: this.request, step: row.step, status: row.status, detail: row.detail, durationMs }));
     }
-    inBackground(this.deps.logger, 'update the approval message', this.deps.notifier.updateApprovalMessage({ ...this.request, state: 'running', lastStep: row.step }, [...this.steps]));
+    const shown = withStoredMessage(this.deps.store, { ...this.request, state: 'running', lastStep: row.step });
+    inBackground(this.deps.logger, 'update the approval message', this.deps.notifier.updateApprovalMessage(shown, [...this.steps]));
   }
 }

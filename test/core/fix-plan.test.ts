@@ -27,9 +27,9 @@ describe('buildFixPlan', () => {
     expect(plan).toEqual([
       { step: 'reinspect', description: 'Inspect again and check that the stale locks are exactly the approved ones, still stale.' },
       {
-        step: 'fence', address: '127.0.0.1:0/340810806',
-        description: 'Add 127.0.0.1:0/340810806 (client.14188) to the OSD blocklist so the dead client can never write again.',
-        argv: ['ceph', 'osd', 'blocklist', 'add', '127.0.0.1:0/340810806'],
+        step: 'fence', address: '127.0.0.1:0/340810806', expirySeconds: 604_800,
+        description: 'Add 127.0.0.1:0/340810806 (client.14188) to the OSD blocklist for 7 days so the dead client can never write again.',
+        argv: ['ceph', 'osd', 'blocklist', 'add', '127.0.0.1:0/340810806', '604800'],
       },
       {
         step: 'break', image: ROOT, lockId: 'auto 140634274927808', locker: 'client.14188',

@@ -104,7 +104,7 @@ describe('with compute-1 up', () => {
     expect(disk?.watchers.map((w) => w.address)).toEqual([crash.newWriter.address]);
     expect(disk?.watchers[0]?.client.replace(/^client\./, '')).toBe(crash.newWriter.client.replace(/^client\./, ''));
     expect(report.plan.map((s) => s.step)).toEqual(expectedPlanSteps(report, 1));
-    expect(report.plan.find((s) => s.step === 'fence')?.argv).toEqual(['ceph', 'osd', 'blocklist', 'add', crash.deadOwner.address]);
+    expect(report.plan.find((s) => s.step === 'fence')?.argv).toEqual(['ceph', 'osd', 'blocklist', 'add', crash.deadOwner.address, '604800']);
     expect(report.plan.find((s) => s.step === 'break')?.argv)
       .toEqual(['rbd', 'lock', 'rm', servers.crash.disk, crash.deadOwner.lockId, crash.deadOwner.locker]);
     expect(report.plan.find((s) => s.step === 'reboot')?.request)
@@ -191,7 +191,7 @@ describe('with compute-1 killed and reported down by Nova', () => {
       `no watcher has address ${expired.deadOwner.address}`, expect.stringMatching(/^compute-1 nova-compute is down since /), 'host_status is UNKNOWN',
     ]));
     expect(c.plan.map((s) => s.step)).toEqual(expectedPlanSteps(c, 1));
-    expect(c.plan.find((s) => s.step === 'fence')?.argv).toEqual(['ceph', 'osd', 'blocklist', 'add', expired.deadOwner.address]);
+    expect(c.plan.find((s) => s.step === 'fence')?.argv).toEqual(['ceph', 'osd', 'blocklist', 'add', expired.deadOwner.address, '604800']);
     expect(c.plan.find((s) => s.step === 'break')?.argv)
       .toEqual(['rbd', 'lock', 'rm', servers.expired.disk, expired.deadOwner.lockId, expired.deadOwner.locker]);
     expect(onlyLock(a, servers.crash.disk).evidence).toEqual(expect.arrayContaining([

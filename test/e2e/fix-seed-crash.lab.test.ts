@@ -103,7 +103,7 @@ describe("the seed's crash, fixed through Slack", () => {
 
     const cli = await auditCli(suite.bot.dbPath, requested.requestId);
     expect(cli.exitCode).toBe(0);
-    expect(cli.stdout).toContain(`osd blocklist add ${deadOwner.address} → exit 0`);
+    expect(cli.stdout).toContain(`osd blocklist add ${deadOwner.address} 604800 → exit 0`);
     expect(cli.stdout).toContain(`lock rm ${server.spec} ${deadOwner.lockId} ${deadOwner.locker} → exit 0`);
     expect(cli.stdout).toContain(`POST /servers/${server.id}/action → 202`);
     expect(cli.stdout).toMatch(new RegExp(`${USERS.bob}\\s+approve`));

@@ -17,7 +17,7 @@ beforeEach(async () => {
 });
 afterEach(async () => fake.close());
 
-function notifier(postIntervalMs = 30, extra: { approvalsChannel?: string } = {}): SlackNotifier {
+function notifier(postIntervalMs = 30, extra: { approvalsChannel?: string; storedMessage?: (requestId: string) => { channel: string; ts: string } | null } = {}): SlackNotifier {
   return createSlackNotifier({ client: webClientOn(fake, log.logger, metrics), incidentChannel: 'C0INCIDENT', logger: log.logger, metrics, postIntervalMs, ...extra });
 }
 
@@ -77,6 +77,15 @@ describe('approval message', () => {
     const blocks = JSON.stringify(update?.args.blocks);
     expect(blocks).not.toContain('vmlocks.approve_fix');
     expect(blocks).toContain('✓ `fence`');
+  });
+
+  it('updates the message whose reference is stored when the update is sent, though the request had none', async () => {
+    const n = notifier(30, { storedMessage: (id) => (id === fixRequest().id ? stored : null) });
+    let stored: { channel: string; ts: string } | null = null;
+    const ref = await n.postApprovalMessage(fixRequest());
+    stored = ref; // stored after the run's copy of the request was made
+    await n.updateApprovalMessage(fixRequest({ state: 'succeeded', approvalMessage: null, outcome: 'unlocked' }));
+    expect(fake.callsTo('chat.update').map((c) => ({ channel: c.args.channel, ts: c.args.ts }))).toEqual([ref]);
   });
 
   it('fails loudly when the update is refused, so the caller knows the message is stale', async () => {

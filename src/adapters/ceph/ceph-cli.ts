@@ -11,13 +11,13 @@ import { classifyFailure, type CallContext } from './classify-failure.js';
 import { parseOutput } from './parse-output.js';
 import { runCli, toRecord, type CliOutput, type CliSettings } from './run-cli.js';
 import { CephBlocklist } from './schemas.js';
-import { checkAddress } from './validate-input.js';
+import { checkClientAddress, checkExpirySeconds } from './validate-input.js';
 
 export type BlocklistSpelling = 'blocklist' | 'blacklist';
 
 export interface CephCalls {
   listBlocklist(): Promise<BlocklistEntry[]>;
-  addToBlocklist(address: EntityAddr): Promise<CommandRecord>;
+  addToBlocklist(address: EntityAddr, expireSeconds: number): Promise<CommandRecord>;
   /** The spelling in use: `blocklist` until a cluster refused it. */
   blocklistSpelling(): BlocklistSpelling;
 }
@@ -51,10 +51,11 @@ export function createCephCalls(s: CliSettings): CephCalls {
       const out = await osdBlocklist(['ls', '--format', 'json'], { target: 'the OSD blocklist' });
       return parseOutput(CephBlocklist, out, `ceph osd ${spelling} ls`).map((e) => ({ address: e.addr, until: e.until }));
     },
-    async addToBlocklist(address) {
-      const a = checkAddress(address);
-      // default expiry: 1 h, as `rbd lock rm` uses; stderr says "blocklisting <addr> until <time> (3600 sec)"
-      const out = await osdBlocklist(['add', a], { target: a, needsBlocklist: true });
+    async addToBlocklist(address, expireSeconds) {
+      const a = checkClientAddress(address);
+      const seconds = checkExpirySeconds(expireSeconds);
+      // an explicit expiry: without one Ceph uses 1 h; stderr says "blocklisting <addr> until <time> (<n> sec)"
+      const out = await osdBlocklist(['add', a, String(seconds)], { target: a, needsBlocklist: true });
       return toRecord(out);
     },
     blocklistSpelling: () => spelling,

@@ -23,10 +23,10 @@ export function coalesceReads(port: CephPort, opts: { ttlMs?: number; now?: () =
     ...port,
     listImages: (pool) => images.get(pool, () => port.listImages(pool)),
     listBlocklist: () => blocklist.get('all', () => port.listBlocklist()),
-    async addToBlocklist(address) {
+    async addToBlocklist(address, expireSeconds) {
       blocklist.drop('all');
       try {
-        return await port.addToBlocklist(address);
+        return await port.addToBlocklist(address, expireSeconds);
       } finally {
         blocklist.drop('all');
       }

@@ -8,6 +8,7 @@ import {
   type EntityAddr, type ImageSpec, type LockId, type Locker, type PoolName,
 } from '../../core/ids.js';
 import type { Result } from '../../core/result.js';
+import { hasZeroNonce } from '../../core/client-match.js';
 import { CephInputError } from './errors.js';
 
 function check<T>(field: string, value: unknown, parse: (text: string) => Result<T, string>): T {
@@ -23,6 +24,24 @@ export const checkImageSpec = (spec: ImageSpec): ImageSpec => check('imageSpec',
 export const checkLockId = (id: LockId): LockId => check('lockId', id, parseLockId);
 export const checkLocker = (locker: Locker): Locker => check('locker', locker, parseLocker);
 export const checkAddress = (address: EntityAddr): EntityAddr => check('address', address, parseEntityAddr);
+
+/**
+ * An address to fence: one client. A nonce of 0 names no client, and `IP:0/0` in the blocklist fences every client
+ * of that IP (OSDMap::is_blocklisted), all the host's VMs: the plan refuses it (core/fix-plan.ts), and so does this.
+ */
+export function checkClientAddress(address: EntityAddr): EntityAddr {
+  const a = checkAddress(address);
+  if (hasZeroNonce(a)) throw new CephInputError('address', `${a} has nonce 0: blocklisting it would fence every client of that IP`);
+  return a;
+}
+
+/** Whole seconds above 0, as `ceph osd blocklist add <addr> <expire>` takes them. */
+export function checkExpirySeconds(seconds: number): number {
+  if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds < 1) {
+    throw new CephInputError('expireSeconds', `the blocklist expiry must be a whole number of seconds above 0, got ${String(seconds)}`);
+  }
+  return seconds;
+}
 
 /** A CephX user id as `--id` takes it (without `client.`). */
 export function checkCephId(id: string): string {

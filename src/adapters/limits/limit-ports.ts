@@ -3,21 +3,34 @@
  * adapters once in the composition root and hand the wrapped ports to every path (Slack, CLI, fix runs).
  */
 import type { CephPort, NovaPort } from '../../ports.js';
-import { createPortScheduler, type PortLimitOptions } from './port-scheduler.js';
+import { createPortScheduler, PRIORITY, type PortLimitOptions, type Scheduled } from './port-scheduler.js';
+
+function cephThrough(port: CephPort, run: Scheduled, priority: number): CephPort {
+  return {
+    listImages: (pool) => run(() => port.listImages(pool), priority),
+    listLocks: (spec) => run(() => port.listLocks(spec), priority),
+    listWatchers: (spec) => run(() => port.listWatchers(spec), priority),
+    imageInfo: (spec) => run(() => port.imageInfo(spec), priority),
+    removeLock: (spec, lockId, locker) => run(() => port.removeLock(spec, lockId, locker), priority),
+    listBlocklist: () => run(() => port.listBlocklist(), priority),
+    addToBlocklist: (address, expireSeconds) => run(() => port.addToBlocklist(address, expireSeconds), priority),
+    rebuildObjectMap: (spec) => run(() => port.rebuildObjectMap(spec), priority),
+  };
+}
 
 /** Ceph: each call is an `rbd`/`ceph` process talking to the monitors; 4 at a time by default. */
 export function limitCeph(port: CephPort, opts: PortLimitOptions): CephPort {
+  return limitCephByPriority(port, opts).diagnosis;
+}
+
+/**
+ * One Ceph queue, two doors: `fix` for the calls of fix runs (re-inspection, fence, break, repair, confirm), which
+ * go before every diagnosis waiting, and `diagnosis` for the rest. During a mass event the diagnoses fill the
+ * queue; a fix that waited behind them would fence and break minutes after its re-inspection.
+ */
+export function limitCephByPriority(port: CephPort, opts: PortLimitOptions): { diagnosis: CephPort; fix: CephPort } {
   const run = createPortScheduler('ceph', { ...opts, maxConcurrent: opts.maxConcurrent ?? 4 });
-  return {
-    listImages: (pool) => run(() => port.listImages(pool)),
-    listLocks: (spec) => run(() => port.listLocks(spec)),
-    listWatchers: (spec) => run(() => port.listWatchers(spec)),
-    imageInfo: (spec) => run(() => port.imageInfo(spec)),
-    removeLock: (spec, lockId, locker) => run(() => port.removeLock(spec, lockId, locker)),
-    listBlocklist: () => run(() => port.listBlocklist()),
-    addToBlocklist: (address) => run(() => port.addToBlocklist(address)),
-    rebuildObjectMap: (spec) => run(() => port.rebuildObjectMap(spec)),
-  };
+  return { diagnosis: cephThrough(port, run, PRIORITY.diagnosis), fix: cephThrough(port, run, PRIORITY.fix) };
 }
 
 /** Nova: each call is one HTTP request to the compute API; 8 at a time by default. */

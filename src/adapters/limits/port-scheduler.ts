@@ -12,7 +12,10 @@ export interface PortLimitOptions {
   metrics: Metrics;
 }
 
-export type Scheduled = <T>(call: () => Promise<T>) => Promise<T>;
+/** Bottleneck priorities (0 first, default 5): a fix's calls go before the diagnoses queued ahead of them. */
+export const PRIORITY = { fix: 1, diagnosis: 5 } as const;
+
+export type Scheduled = <T>(call: () => Promise<T>, priority?: number) => Promise<T>;
 
 export function createPortScheduler(
   name: 'ceph' | 'nova',
@@ -28,12 +31,12 @@ export function createPortScheduler(
     return c.RECEIVED + c.QUEUED + c.RUNNING;
   }
 
-  return <T>(call: () => Promise<T>): Promise<T> => {
+  return <T>(call: () => Promise<T>, priority: number = PRIORITY.diagnosis): Promise<T> => {
     const c = limiter.counts();
     // Every call already in the limiter holds or awaits a slot before this one: when they fill all slots, this
     // call has to queue.
     if (c.RECEIVED + c.QUEUED + c.RUNNING + c.EXECUTING >= opts.maxConcurrent) opts.metrics.limitHits.inc({ limit });
-    const result = limiter.schedule(() => {
+    const result = limiter.schedule({ priority }, () => {
       opts.metrics.queued.set(labels, waiting());
       return call();
     });

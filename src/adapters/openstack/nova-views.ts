@@ -29,7 +29,8 @@ export function toInstanceView(s: NovaServer): ViewResult<NovaInstanceView> {
       host: host === '' ? null : host,
       hypervisorHostname: s['OS-EXT-SRV-ATTR:hypervisor_hostname'] ?? null,
       hostStatus: s.host_status ?? null,
-      volumeIds: (s['os-extended-volumes:volumes_attached'] ?? []).map((v) => v.id),
+      // left out (not []) when the policy or the microversion hides it: unknown, not "no volume"
+      volumeIds: s['os-extended-volumes:volumes_attached']?.map((v) => v.id) ?? null,
       // Nova's API sets image to "" when the root disk is a volume (nova/api/openstack/compute/views/servers.py)
       bootFromVolume: s.image === '' || s.image === null || s.image === undefined,
     },

@@ -29,6 +29,12 @@ export interface SlackNotifierOptions {
   metrics: Metrics;
   /** Minimum time between two channel posts or updates. Default 1000 ms. */
   postIntervalMs?: number;
+  /**
+   * Where a request's approval message is, as stored now. An update waits in the queue, and an Approve clicked
+   * before the reference was stored starts a run whose requests carry none: the reference is read when the update
+   * is sent. Default: the request's own `approvalMessage`.
+   */
+  storedMessage?: (requestId: string) => SlackMessageRef | null;
 }
 
 export interface SlackNotifier extends Notifier {
@@ -82,15 +88,17 @@ export function createSlackNotifier(opts: SlackNotifierOptions): SlackNotifier {
     },
 
     async updateApprovalMessage(request: FixRequest, progress?: FixRunStep[]): Promise<void> {
-      const ref = request.approvalMessage;
-      if (ref === null) {
-        logger.warn({ requestId: request.id, state: request.state }, 'approval message was never posted; nothing to update');
-        return;
-      }
       const m = buildApprovalMessage(toApprovalView(request, progress ?? []));
       // chat.update on the stored channel/ts: a response_url would expire after 30 minutes (DESIGN.md §5).
-      await spaced(PRIORITY.update, () => callSlack(metrics, 'chat.update', ChatUpdateAnswer, () =>
-        client.chat.update({ channel: ref.channel, ts: ref.ts, text: m.text, blocks: m.blocks })));
+      await spaced(PRIORITY.update, async () => {
+        const ref = request.approvalMessage ?? opts.storedMessage?.(request.id) ?? null;
+        if (ref === null) {
+          logger.warn({ requestId: request.id, state: request.state }, 'approval message reference not stored yet; this update is skipped (the request applies the latest state once it is stored)');
+          return;
+        }
+        await callSlack(metrics, 'chat.update', ChatUpdateAnswer, () =>
+          client.chat.update({ channel: ref.channel, ts: ref.ts, text: m.text, blocks: m.blocks }));
+      });
     },
 
     async tellUser(userId: string, text: string, origin?: { channel: string } | null): Promise<void> {

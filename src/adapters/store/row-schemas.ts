@@ -43,7 +43,7 @@ const Argv = z.array(z.string()).min(1);
 
 export const FixStep = z.discriminatedUnion('step', [
   z.object({ step: z.literal('reinspect'), description: z.string() }),
-  z.object({ step: z.literal('fence'), description: z.string(), address: EntityAddrText, argv: Argv }),
+  z.object({ step: z.literal('fence'), description: z.string(), address: EntityAddrText, argv: Argv, expirySeconds: z.number().int().positive().optional() }),
   z.object({
     step: z.literal('break'), description: z.string(), image: ImageSpecText, lockId: LockIdText, locker: LockerText, argv: Argv,
   }),

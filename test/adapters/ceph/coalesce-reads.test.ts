@@ -31,7 +31,7 @@ function countingPort(opts: { failBlocklist?: number } = {}) {
       if (failures-- > 0) throw new Error('cluster unreachable');
       return blocklist;
     },
-    addToBlocklist: async (a) => { calls.push('addToBlocklist'); blocklist = [...blocklist, { address: a, until: 'later' }]; return record; },
+    addToBlocklist: async (a, _expireSeconds: number) => { calls.push('addToBlocklist'); blocklist = [...blocklist, { address: a, until: 'later' }]; return record; },
   };
   return { port, calls, count: (name: string) => calls.filter((c) => c === name).length };
 }
@@ -70,7 +70,7 @@ describe('coalesceReads', () => {
     const { port } = countingPort();
     const shared = coalesceReads(port);
     expect(await shared.listBlocklist()).toEqual([]);
-    await shared.addToBlocklist(addr);
+    await shared.addToBlocklist(addr, 3600);
     expect((await shared.listBlocklist()).map((e) => e.address)).toEqual([addr]);
   });
 

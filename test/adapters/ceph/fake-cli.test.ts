@@ -24,10 +24,17 @@ describe('the blocklist on clusters that know only the old spelling', () => {
     expect(await ceph.listBlocklist()).toEqual(expected);
     expect(await ceph.listBlocklist()).toEqual(expected);
     expect(ceph.blocklistSpelling()).toBe('blacklist');
-    const record = await ceph.addToBlocklist('127.0.0.1:0/110704' as EntityAddr);
-    expect(record.argv.slice(-3)).toEqual(['blacklist', 'add', '127.0.0.1:0/110704']);
+    const record = await ceph.addToBlocklist('127.0.0.1:0/110704' as EntityAddr, 3600);
+    expect(record.argv.slice(-4)).toEqual(['blacklist', 'add', '127.0.0.1:0/110704', '3600']);
     expect(record.exitCode).toBe(0);
     expect(fake.invocations().map(words)).toEqual(['osd blocklist ls', 'osd blacklist ls', 'osd blacklist ls', 'osd blacklist add']);
+  });
+
+  it('gives `blocklist add` the expiry in seconds after the address, and the fallback spelling too', async () => {
+    const fake = fakeCephCli(oldCluster);
+    const record = await createCephCli(fake.options).addToBlocklist('127.0.0.1:0/110704' as EntityAddr, 604_800);
+    expect(record.argv.slice(-4)).toEqual(['blacklist', 'add', '127.0.0.1:0/110704', '604800']);
+    expect(fake.invocations().map((a) => a.slice(-4))).toEqual([['blocklist', 'add', '127.0.0.1:0/110704', '604800'], ['blacklist', 'add', '127.0.0.1:0/110704', '604800']]);
   });
 
   it('uses `blocklist` only, on a cluster that knows it', async () => {

@@ -51,7 +51,18 @@ describe('values refused before any process starts', () => {
 
   it.each(badLockers)('refuses locker %j', (locker) => expectRefusedWithoutProcess('locker', (c) => c.removeLock(goodSpec, goodLock, locker as Locker)));
 
-  it.each(badAddresses)('refuses blocklist address %j', (address) => expectRefusedWithoutProcess('address', (c) => c.addToBlocklist(address as EntityAddr)));
+  it.each(badAddresses)('refuses blocklist address %j', (address) => expectRefusedWithoutProcess('address', (c) => c.addToBlocklist(address as EntityAddr, 3600)));
+
+  it.each(['127.0.0.1:0/0', '10.0.0.5:6789/0', '[fd00::5]:0/0'])('refuses to blocklist %j: nonce 0 would fence every client of the IP', async (address) => {
+    const fake = setup();
+    const e = await rejectionOf(createCephCli(fake.options).addToBlocklist(address as EntityAddr, 3600), CephInputError);
+    expect(e).toMatchObject({ code: 'invalid_input', field: 'address', argv: [] });
+    expect(e.userMessage).toContain('nonce 0');
+    expect(fake.invocations()).toEqual([]);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('refuses blocklist expiry %j seconds', (seconds) =>
+    expectRefusedWithoutProcess('expireSeconds', (c) => c.addToBlocklist('127.0.0.1:0/12345' as EntityAddr, seconds)));
 
   it.each(['', 'client.admin --keyring', '-admin', 'a b', '../x'])('refuses CephX user id %j when the adapter is created', (id) => {
     expect(() => createCephCli({ id })).toThrow(CephInputError);

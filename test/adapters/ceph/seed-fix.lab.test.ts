@@ -31,7 +31,7 @@ function randomAddress(): EntityAddr {
 describe("the seed's incident", () => {
   it('the root cause: client.nova-old can neither blocklist the dead owner nor break its lock', async () => {
     const s = await seedCrash();
-    const blocklist = await rejectionOf(novaOld.addToBlocklist(s.deadOwner.address), CephPermissionError);
+    const blocklist = await rejectionOf(novaOld.addToBlocklist(s.deadOwner.address, 3600), CephPermissionError);
     expect(blocklist.grant).toBe("mon 'profile rbd'");
     expect(blocklist.userMessage).toContain("client.nova-old lacks `osd blocklist` caps; grant mon 'profile rbd'");
     const lockRm = await rejectionOf(novaOld.removeLock(s.spec, s.deadOwner.lockId, s.deadOwner.locker), CephPermissionError);
@@ -66,7 +66,7 @@ describe("the seed's incident", () => {
 describe('the OSD blocklist', () => {
   it('client.vmlocks adds an address, which the blocklist then lists with its expiry', async () => {
     const address = randomAddress();
-    const record = await vmlocks.addToBlocklist(address);
+    const record = await vmlocks.addToBlocklist(address, 3600);
     expect(record.exitCode).toBe(0);
     expect(record.argv.slice(-4)).toEqual(['osd', 'blocklist', 'add', address]);
     expect(record.stderrExcerpt).toContain(`blocklisting ${address} until`);
@@ -78,7 +78,7 @@ describe('the OSD blocklist', () => {
   it('client.nova-old may read the blocklist but not add to it', async () => {
     const address = randomAddress();
     expect(Array.isArray(await novaOld.listBlocklist())).toBe(true);
-    const e = await rejectionOf(novaOld.addToBlocklist(address), CephPermissionError);
+    const e = await rejectionOf(novaOld.addToBlocklist(address, 3600), CephPermissionError);
     expect(e.stderr).toContain('EACCES');
     expect((await vmlocks.listBlocklist()).map((x) => x.address)).not.toContain(address);
   });

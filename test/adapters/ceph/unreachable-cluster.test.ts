@@ -47,7 +47,7 @@ const calls: Array<[string, (c: CephPort) => Promise<unknown>]> = [
   ['imageInfo', (c) => c.imageInfo(spec)],
   ['removeLock', (c) => c.removeLock(spec, 'auto 140634274927808' as LockId, 'client.14188' as Locker)],
   ['listBlocklist', (c) => c.listBlocklist()],
-  ['addToBlocklist', (c) => c.addToBlocklist('127.0.0.1:0/340810806' as EntityAddr)],
+  ['addToBlocklist', (c) => c.addToBlocklist('127.0.0.1:0/340810806' as EntityAddr, 3600)],
   ['rebuildObjectMap', (c) => c.rebuildObjectMap(spec)],
 ];
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { limitCeph, limitNova } from '../../../src/adapters/limits/limit-ports.js';
+import { limitCeph, limitCephByPriority, limitNova } from '../../../src/adapters/limits/limit-ports.js';
 import { parseImageSpec, parseInstanceId, parseLockId, parseLocker, type ImageSpec, type InstanceId } from '../../../src/core/ids.js';
 import { Tracker, countingCeph, countingNova } from './support/counting-ports.js';
 import { metricValue, observe } from './support/observe.js';
@@ -51,6 +51,32 @@ describe('Ceph port limiter', () => {
     await expect(ceph.removeLock(spec(), lockId.value, locker.value)).rejects.toBe(failure);
     // A failed call frees its slot: the limiter keeps working.
     expect(await ceph.listBlocklist()).toEqual([]);
+  });
+});
+
+describe('fix calls before diagnoses', () => {
+  it('runs a queued fix call before the diagnoses queued ahead of it', async () => {
+    const { metrics } = observe();
+    const order: string[] = [];
+    let release = (): void => undefined;
+    const gate = new Promise<void>((r) => { release = r; });
+    const tracker = new Tracker();
+    tracker.open();
+    const inner = countingCeph(tracker);
+    const port = {
+      ...inner,
+      listLocks: async (s: ImageSpec) => { order.push(`diagnosis ${s.slice(-6)}`); await gate; return inner.listLocks(s); },
+      listWatchers: async (s: ImageSpec) => { order.push(`fix ${s.slice(-6)}`); return inner.listWatchers(s); },
+    };
+    const { diagnosis, fix } = limitCephByPriority(port, { maxConcurrent: 1, metrics });
+    const first = diagnosis.listLocks(spec());
+    await vi.waitFor(() => expect(order).toHaveLength(1));
+    const queued = [diagnosis.listLocks(spec()), diagnosis.listLocks(spec()), fix.listWatchers(spec())];
+    // bottleneck takes jobs in through an asynchronous submit lock: let all three reach its queue first
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await Promise.all([first, ...queued]);
+    expect(order.map((o) => o.split(' ')[0])).toEqual(['diagnosis', 'fix', 'diagnosis', 'diagnosis']);
   });
 });
 

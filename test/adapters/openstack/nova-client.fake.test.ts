@@ -118,6 +118,17 @@ describe('Nova client on recorded answers', () => {
     expect((await nova.getServer(VM2)).bootFromVolume).toBe(false);
   });
 
+  it('says it does not know the attached volumes when Nova leaves os-extended-volumes:volumes_attached out', async () => {
+    const nova = await client();
+    fake.patchServer(VM1, (s) => {
+      const { 'os-extended-volumes:volumes_attached': _left, ...rest } = s;
+      return rest;
+    });
+    expect((await nova.getServer(VM1)).volumeIds).toBeNull();
+    fake.patchServer(VM1, (s) => ({ ...s, 'os-extended-volumes:volumes_attached': [] }));
+    expect((await nova.getServer(VM1)).volumeIds).toEqual([]);
+  });
+
   it('explains a 409 as another task in progress on the server', async () => {
     const nova = await client();
     // nova/exception.py InstanceInvalidState, as the lab wrote it for back-to-back reboots (reboot_pending_hard)

@@ -46,7 +46,7 @@ export function countingCeph(t: Tracker): CephPort {
     imageInfo: (_spec: ImageSpec) => t.track('imageInfo', { features: ['exclusive-lock'], flags: [] }),
     removeLock: (_spec: ImageSpec, _id: LockId, _locker: Locker) => t.track('removeLock', record),
     listBlocklist: () => t.track('listBlocklist', []),
-    addToBlocklist: (_address: EntityAddr) => t.track('addToBlocklist', record),
+    addToBlocklist: (_address: EntityAddr, _expireSeconds: number) => t.track('addToBlocklist', record),
     rebuildObjectMap: (_spec: ImageSpec) => t.track('rebuildObjectMap', record),
   };
 }
