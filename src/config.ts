@@ -87,6 +87,11 @@ const SlackEnv = z.object({
   VMLOCKS_APPROVALS_CHANNEL: z.string().trim().regex(/^[CG][A-Z0-9]{6,}$/, 'expected a channel id such as C0123456789').optional(),
   VMLOCKS_APPROVERS: idList(/^[UW][A-Z0-9]{6,}$/, 'user'),
   VMLOCKS_APPROVER_GROUP: z.string().trim().regex(/^S[A-Z0-9]{6,}$/, 'expected a user group id such as S0123456789').optional(),
+  // Who may run /vmlocks and request fixes (approvers too); read at use time for the group.
+  VMLOCKS_OPERATORS: idList(/^[UW][A-Z0-9]{6,}$/, 'user'),
+  VMLOCKS_OPERATOR_GROUP: z.string().trim().regex(/^S[A-Z0-9]{6,}$/, 'expected a user group id such as S0123456789').optional(),
+  // Where reports may be posted for the whole channel, besides the incident channel; elsewhere they are ephemeral.
+  VMLOCKS_CHANNELS: idList(/^[CG][A-Z0-9]{6,}$/, 'channel'),
   VMLOCKS_SLACK_TIMEOUT: duration('10s'),
   VMLOCKS_SLACK_POST_INTERVAL: duration('1s'),
 });

@@ -6,6 +6,7 @@ import { createFixBrake, createCommandLimiter } from './adapters/limits/index.js
 import { createLogger, type Logger } from './adapters/observability/logger.js';
 import { createMetrics } from './adapters/observability/metrics.js';
 import { createSlackApp } from './adapters/slack/app.js';
+import { createGroupMembers } from './adapters/slack/access/group-members.js';
 import { createApproverDirectory } from './adapters/slack/approver-directory.js';
 import { createSlackNotifier } from './adapters/slack/notifier.js';
 import { createWebClient } from './adapters/slack/web-client.js';
@@ -44,10 +45,9 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
     logger, metrics, postIntervalMs: s.VMLOCKS_SLACK_POST_INTERVAL,
     storedMessage: (requestId) => store.get(requestId)?.approvalMessage ?? null,
   });
-  const approvers = createApproverDirectory({ client: web, approvers: s.VMLOCKS_APPROVERS, group: s.VMLOCKS_APPROVER_GROUP, logger, metrics });
-  if (s.VMLOCKS_APPROVERS.length === 0 && s.VMLOCKS_APPROVER_GROUP === undefined) {
-    logger.warn({ event: 'no_approvers' }, 'neither VMLOCKS_APPROVERS nor VMLOCKS_APPROVER_GROUP is set: nobody can approve a fix');
-  }
+  const groupMembers = createGroupMembers(web, metrics);
+  const approvers = createApproverDirectory({ client: web, approvers: s.VMLOCKS_APPROVERS, group: s.VMLOCKS_APPROVER_GROUP, logger, metrics, groupMembers });
+  warnAboutAccess(cfg, logger);
   const brake = createFixBrake({ store, limit: cfg.limits.fixBrake, windowMs: cfg.limits.fixBrakeWindowMs, clock, metrics, logger });
   const lifecycle = { store, audit: store, notifier, clock, logger, metrics };
   const watch = runWatch();
@@ -62,6 +62,10 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   const slack = createSlackApp({
     mode: s.VMLOCKS_SLACK_MODE, botToken: s.SLACK_BOT_TOKEN, signingSecret: s.SLACK_SIGNING_SECRET, appToken: s.SLACK_APP_TOKEN,
     port: s.PORT, slackApiUrl: s.SLACK_API_URL, logger, metrics, inspect, fixes, commandLimiter,
+    access: {
+      policy: { operators: s.VMLOCKS_OPERATORS, operatorGroup: s.VMLOCKS_OPERATOR_GROUP }, approvers, groupMembers,
+      reportChannels: [s.VMLOCKS_INCIDENT_CHANNEL, ...s.VMLOCKS_CHANNELS],
+    },
     timeoutMs: s.VMLOCKS_SLACK_TIMEOUT, client: web, commandLimit: { count: cfg.limits.userCommands, windowMs: cfg.limits.userCommandsWindowMs },
     customRoutes: routes,
   });
@@ -86,4 +90,15 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
       store.close();
     },
   };
+}
+
+/** Says at start who may approve and who may use vmlocks (DESIGN.md §5). */
+function warnAboutAccess(cfg: Config, logger: Logger): void {
+  const s = cfg.slack;
+  if (s.VMLOCKS_APPROVERS.length === 0 && s.VMLOCKS_APPROVER_GROUP === undefined) {
+    logger.warn({ event: 'no_approvers' }, 'neither VMLOCKS_APPROVERS nor VMLOCKS_APPROVER_GROUP is set: nobody can approve a fix');
+  }
+  if (s.VMLOCKS_OPERATORS.length === 0 && s.VMLOCKS_OPERATOR_GROUP === undefined) {
+    logger.warn({ event: 'approvers_only' }, 'neither VMLOCKS_OPERATORS nor VMLOCKS_OPERATOR_GROUP is set: only the approvers may use /vmlocks and request fixes');
+  }
 }

@@ -8,6 +8,7 @@ import type {
 } from './core/snapshot.js';
 import type { FixRequest, RequestState, SlackMessageRef } from './core/fix-request.js';
 import type { StepName } from './core/fix-plan-types.js';
+import type { Sentence } from './core/sentence.js';
 
 /** What one external command or HTTP request did; written verbatim to the audit log. */
 export interface CommandRecord {
@@ -128,7 +129,6 @@ export type IncidentEvent =
   | { kind: 'requested'; request: FixRequest }
   | { kind: 'approved'; request: FixRequest }
   | { kind: 'denied'; request: FixRequest }
-  | { kind: 'refused'; request: FixRequest; userId: string; reason: string }
   | { kind: 'expired'; request: FixRequest }
   | { kind: 'step'; request: FixRequest; step: StepName; status: 'ok' | 'failed' | 'skipped'; detail: string; durationMs: number }
   | { kind: 'finished'; request: FixRequest; steps: FixRunStep[] }
@@ -142,8 +142,8 @@ export interface Notifier {
   updateApprovalMessage(request: FixRequest, progress?: FixRunStep[]): Promise<void>;
   /** Posts the approval message (Approve / Deny) and returns where it is. */
   postApprovalMessage(request: FixRequest): Promise<SlackMessageRef>;
-  /** Tells the requester (DM or ephemeral in the origin channel). */
-  tellUser(userId: string, text: string, origin?: { channel: string } | null): Promise<void>;
+  /** Tells the requester (DM or ephemeral in the origin channel); mentions only from the Sentence's user references. */
+  tellUser(userId: string, text: Sentence, origin?: { channel: string } | null): Promise<void>;
 }
 
 /** Who may approve, checked at click time. */

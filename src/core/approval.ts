@@ -6,6 +6,7 @@
 import type { DecisionEvent, FixRequest, Rejection, RequestState } from './fix-request.js';
 import { err, ok, type Result } from './result.js';
 import { formatClock, isoToMs } from './time-format.js';
+import { sentence, userRef } from './sentence.js';
 
 export const DENY_REASON_MAX = 500;
 
@@ -28,11 +29,11 @@ function notPending(request: FixRequest, at: string): Rejection {
   if (request.state === 'expired') {
     return { code: 'expired', detail: `This request expired at ${formatClock(request.expiresAt, at)} without a decision; ask for the fix again if it is still needed.` };
   }
-  const who = request.decidedBy === null ? 'someone' : request.decidedBy === 'system' ? 'vmlocks' : `<@${request.decidedBy}>`;
+  const who = request.decidedBy === null ? 'someone' : request.decidedBy === 'system' ? 'vmlocks' : userRef(request.decidedBy);
   const when = request.decidedAt === null ? '' : ` at ${formatClock(request.decidedAt, at)}`;
   const verb = PAST[request.state] ?? 'decided';
   const now = request.state === 'approved' || request.state === 'denied' ? '' : ` (it is ${request.state} now)`;
-  return { code: 'already_decided', detail: `${who} already ${verb} this request${when}${now}.` };
+  return { code: 'already_decided', detail: sentence`${who} already ${verb} this request${when}${now}.` };
 }
 
 function expired(request: FixRequest, at: string): Rejection {
@@ -59,7 +60,7 @@ function deny(request: FixRequest, e: Extract<DecisionEvent, { type: 'deny' }>):
   if (reason.length > DENY_REASON_MAX) {
     return err({ code: 'invalid_reason', detail: `The reason is ${reason.length} characters long; keep it under ${DENY_REASON_MAX + 1}.` });
   }
-  const outcome = isRequester ? `withdrawn by the requester: ${reason}` : `denied by <@${e.userId}>: ${reason}`;
+  const outcome = isRequester ? `withdrawn by the requester: ${reason}` : `denied: ${reason}`;
   return ok({ state: 'denied', patch: { state: 'denied', decidedBy: e.userId, decidedAt: e.at, denyReason: reason, finishedAt: e.at, outcome } });
 }
 

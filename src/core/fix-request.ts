@@ -1,4 +1,5 @@
 /** A request to fix an instance's stale locks, and its life: DESIGN.md §5. Pure data. */
+import type { Sentence } from './sentence.js';
 import type { InstanceId } from './ids.js';
 import type { FixStep, StepName } from './fix-plan-types.js';
 import type { ApprovedLock } from './report.js';
@@ -57,8 +58,8 @@ export type RejectionCode =
 
 export interface Rejection {
   code: RejectionCode;
-  /** A sentence for the user who clicked. */
-  detail: string;
+  /** A sentence for the user who clicked (user references kept as data: core/sentence.ts). */
+  detail: Sentence;
 }
 
 export type DecisionEvent =

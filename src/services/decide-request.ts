@@ -6,6 +6,7 @@
 import { decide } from '../core/approval.js';
 import type { FixRequest, Rejection } from '../core/fix-request.js';
 import { err, ok, type Result } from '../core/result.js';
+import { plainSentence, sentence, userRef } from '../core/sentence.js';
 import type { ApproverDirectory, AuditLog, Clock, FixRequestStore, Notifier } from '../ports.js';
 import type { Logger } from '../adapters/observability/logger.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
@@ -42,9 +43,10 @@ function refuse(deps: DecideDeps, request: FixRequest, userId: string, rejection
   deps.metrics?.decisions.inc({ decision: `refused_${rejection.code}` });
   deps.audit.append({
     at: deps.clock.now().toISOString(), actor: userId, action: 'refuse', instanceId: request.instanceId, requestId: request.id,
-    detail: `${rejection.code}: ${rejection.detail}`,
+    detail: `${rejection.code}: ${plainSentence(rejection.detail)}`,
   });
-  inBackground(deps.logger, 'post the refusal', deps.notifier.notify({ kind: 'refused', request, userId, reason: rejection.detail }));
+  // Answered to the clicker only (the handler): a refusal posted to the incident channel would let anyone who can
+  // click flood it during an outage (issue 11).
   return err(rejection);
 }
 
@@ -97,6 +99,6 @@ export async function decideRequest(deps: DecideDeps, input: DecideInput): Promi
   inBackground(deps.logger, 'update the approval message', deps.notifier.updateApprovalMessage(withStoredMessage(deps.store, updated)));
   inBackground(deps.logger, 'post the decision', deps.notifier.notify({ kind: updated.state === 'running' ? 'approved' : 'denied', request: updated }));
   if (updated.state === 'running') deps.startRun(updated);
-  else inBackground(deps.logger, 'tell the requester', deps.notifier.tellUser(updated.requestedBy, `Your fix request ${updated.id} for ${updated.instanceName} was denied by <@${input.userId}>: ${updated.denyReason ?? ''}`, updated.origin));
+  else inBackground(deps.logger, 'tell the requester', deps.notifier.tellUser(updated.requestedBy, sentence`Your fix request ${updated.id} for ${updated.instanceName} was denied by ${userRef(input.userId)}: ${updated.denyReason ?? ''}`, updated.origin));
   return ok(updated);
 }

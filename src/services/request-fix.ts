@@ -8,6 +8,7 @@ import { approvedLocksOf, buildFixPlan, planOptions } from '../core/fix-plan.js'
 import type { InstanceId } from '../core/ids.js';
 import type { FixRequest } from '../core/fix-request.js';
 import { err, ok, type Result } from '../core/result.js';
+import { sentence, userRef } from '../core/sentence.js';
 import type { AuditLog, Clock, FixRequestStore, Notifier } from '../ports.js';
 import type { Logger } from '../adapters/observability/logger.js';
 import type { InstanceReport } from '../core/report.js';
@@ -39,7 +40,7 @@ function existingFrom(e: unknown): FixRequest | undefined {
 }
 
 function alreadyOpen(existing: FixRequest): RequestRefusal {
-  return { code: 'already_open', existing, detail: `A fix for ${existing.instanceName} is already ${existing.state} (request ${existing.id}, asked by <@${existing.requestedBy}>). Follow that one.` };
+  return { code: 'already_open', existing, detail: sentence`A fix for ${existing.instanceName} is already ${existing.state} (request ${existing.id}, asked by ${userRef(existing.requestedBy)}). Follow that one.` };
 }
 
 export async function requestFix(

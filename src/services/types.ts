@@ -5,6 +5,7 @@ import type { FixRequest, Rejection } from '../core/fix-request.js';
 import type { InstanceReport } from '../core/report.js';
 import type { HostSummary } from '../core/host-summary.js';
 import type { Result } from '../core/result.js';
+import type { Sentence } from '../core/sentence.js';
 import type { ResolveResult } from '../ports.js';
 
 export type InspectOutcome =
@@ -14,7 +15,7 @@ export type InspectOutcome =
 
 export interface RequestRefusal {
   code: 'not_stale' | 'already_open' | 'not_found';
-  detail: string;
+  detail: Sentence;
   /** The open request for the same instance (code `already_open`). */
   existing?: FixRequest;
 }

@@ -3,6 +3,7 @@ import { advanceRun, decide, DENY_REASON_MAX, type RunEvent } from '../../src/co
 import type { DecisionEvent, FixRequest, RequestState } from '../../src/core/fix-request.js';
 import { must } from './support/fixtures.js';
 import { parseInstanceId } from '../../src/core/ids.js';
+import { userRef, type Sentence } from '../../src/core/sentence.js';
 
 const REQUESTER = 'U0REQUESTER';
 const APPROVER = 'U0APPROVER';
@@ -41,12 +42,12 @@ describe('decide: approve', () => {
   });
 
   it.each([
-    { state: 'approved', decidedBy: APPROVER, detail: `<@${APPROVER}> already approved this request at 00:01:00Z.` },
-    { state: 'denied', decidedBy: APPROVER, detail: `<@${APPROVER}> already denied this request at 00:01:00Z.` },
-    { state: 'running', decidedBy: APPROVER, detail: `<@${APPROVER}> already approved this request at 00:01:00Z (it is running now).` },
-    { state: 'succeeded', decidedBy: APPROVER, detail: `<@${APPROVER}> already approved this request at 00:01:00Z (it is succeeded now).` },
-    { state: 'denied', decidedBy: 'system', detail: 'vmlocks already denied this request at 00:01:00Z.' },
-  ] satisfies Array<{ state: RequestState; decidedBy: string; detail: string }>)(
+    { state: 'approved', decidedBy: APPROVER, detail: [userRef(APPROVER), ' already approved this request at 00:01:00Z.'] },
+    { state: 'denied', decidedBy: APPROVER, detail: [userRef(APPROVER), ' already denied this request at 00:01:00Z.'] },
+    { state: 'running', decidedBy: APPROVER, detail: [userRef(APPROVER), ' already approved this request at 00:01:00Z (it is running now).'] },
+    { state: 'succeeded', decidedBy: APPROVER, detail: [userRef(APPROVER), ' already approved this request at 00:01:00Z (it is succeeded now).'] },
+    { state: 'denied', decidedBy: 'system', detail: ['vmlocks already denied this request at 00:01:00Z.'] },
+  ] satisfies Array<{ state: RequestState; decidedBy: string; detail: Sentence }>)(
     'refuses a second decision on a $state request, saying who decided and when',
     ({ state, decidedBy, detail }) => {
       const decided = request({ state, decidedBy, decidedAt: '2026-11-25T00:01:00.000Z' });
@@ -67,7 +68,7 @@ describe('decide: deny', () => {
   it('records the reason and who denied when an approver denies', () => {
     expect(decide(request(), deny(APPROVER, true, '  the VM is being migrated  '))).toEqual({ ok: true, value: { state: 'denied', patch: {
       state: 'denied', decidedBy: APPROVER, decidedAt: BEFORE, denyReason: 'the VM is being migrated', finishedAt: BEFORE,
-      outcome: `denied by <@${APPROVER}>: the VM is being migrated`,
+      outcome: 'denied: the VM is being migrated',
     } } });
   });
 

@@ -112,7 +112,7 @@ describe('a real instance in the seed\'s crash', () => {
     expect(posts.map((p) => p.body.response_type)).toEqual(['ephemeral', 'in_channel']); // "Checking…" first, only to the user
     expect(messageTextOf(report.body)).toMatch(/^STALE: /);
     const text = blocksTextOf(report.body);
-    expect(text).toContain(`*STALE* — ${server.name}: `);
+    expect(text).toContain(`*STALE* — \`${server.name}\`: `);
     expect(text).toContain(`Lock \`${crash.deadOwner.lockId}\` held by \`${crash.deadOwner.locker}\` at \`${crash.deadOwner.address}\` — *stale*`);
     expect(text).toContain(`watcher ${crash.newWriter.address} on the same host (new client)`);
     expect(buttonsOf(report.body).map((b) => b.actionId)).toEqual([ACTION_IDS.requestFix]);

@@ -36,7 +36,7 @@ describe('/vmlocks', () => {
     const posts = h.fake.responses.filter((r) => r.id === 'inspect');
     expect(posts[0]?.body).toMatchObject({ response_type: 'ephemeral' });
     expect(shown(posts[0]?.body ?? {})).toContain('Checking `vm-1`');
-    expect(report.body.text).toBe('STALE: vm-1: 1 stale lock on 1 disk; compute-2 is down');
+    expect(report.body.text).toBe('STALE: `vm-1`: 1 stale lock on 1 disk; compute-2 is down');
     expect(shown(report.body)).toContain('vmlocks.request_fix');
     expect(h.inspect.calls).toEqual([{ ref: { kind: 'name', name: 'vm-1' }, actor: 'U01REQUEST' }]);
     expect(h.limiter.keys).toEqual(['U01REQUEST']);
@@ -96,7 +96,7 @@ describe('/vmlocks', () => {
     h.inspect.hostAnswer = async (host) => ({ kind: 'host_not_found', host });
     await h.send(h.command('host compute-9', 'host'));
     const post = await h.fake.waitForResponse((r) => r.id === 'host' && r.body.response_type === 'in_channel');
-    expect(post.body.text).toBe('NOT FOUND: no compute host compute-9');
+    expect(post.body.text).toBe('NOT FOUND: no compute host `compute-9`');
     expect(h.inspect.hostCalls.map((c) => c.host)).toEqual(['compute-9']);
     expect(h.inspect.calls).toEqual([]);
   });

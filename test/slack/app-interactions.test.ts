@@ -5,6 +5,7 @@ import { blockActionPayload, sendTogether, viewSubmissionPayload } from '../supp
 import { startHarness, type Harness } from './app-harness.js';
 import { waitForLog } from './helpers.js';
 import { disk, fixRequest, instanceId, report, rootDisk } from './samples.js';
+import { sentence, userRef } from '../../src/core/sentence.js';
 
 let h: Harness;
 beforeEach(async () => { h = await startHarness({ viewAckDeadlineMs: 1500 }); });
@@ -48,7 +49,7 @@ describe('Request fix', () => {
 
   it('points at the open request when one already exists', async () => {
     const existing = fixRequest({ approvalMessage: { channel: 'C0INCIDENT', ts: '1.000001' } });
-    h.fixes.onRequest = async () => ({ ok: false, error: { code: 'already_open', detail: `Asked by <@U07OTHER>. Follow that one.`, existing } });
+    h.fixes.onRequest = async () => ({ ok: false, error: { code: 'already_open', detail: sentence`Asked by ${userRef('U07OTHER')}. Follow that one.`, existing } });
     await h.send(click(ACTION_IDS.requestFix, encodeInstanceButtonValue(instanceId), 'open', { userId: 'U01REQUEST' }));
     const post = await h.fake.waitForResponse((r) => r.id === 'open');
     expect(String(post.body.text)).toContain(`already open: request \`${existing.id}\` (\`pending\`) in <#C0INCIDENT>`);

@@ -4,7 +4,7 @@ import { createSlackApp, type SlackAppOptions } from '../../src/adapters/slack/a
 import { startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api.js';
 import { prepareSlackRequest, slashCommandBody } from '../support/sign-slack-request.js';
 import { BOT_TOKEN, captureLogger, createMetrics } from './helpers.js';
-import { recordingFixes, recordingInspect, recordingLimiter } from './service-doubles.js';
+import { recordingFixes, recordingInspect, recordingLimiter, testAccess } from './service-doubles.js';
 
 let fake: FakeSlackApi;
 beforeEach(async () => { fake = await startFakeSlackApi({ delayMs: 10 }); });
@@ -13,7 +13,7 @@ afterEach(async () => fake.close());
 function options(extra: Partial<SlackAppOptions>): SlackAppOptions {
   return {
     mode: 'socket', botToken: BOT_TOKEN, signingSecret: 'secret', slackApiUrl: fake.apiUrl, logger: captureLogger().logger, metrics: createMetrics(),
-    inspect: recordingInspect(), fixes: recordingFixes(), commandLimiter: recordingLimiter(), timeoutMs: 2000,
+    inspect: recordingInspect(), fixes: recordingFixes(), commandLimiter: recordingLimiter(), access: testAccess(), timeoutMs: 2000,
     retryConfig: { retries: 0 }, ...extra,
   };
 }

@@ -24,7 +24,7 @@ describe('report messages (golden)', () => {
   it('leads a stale report with the verdict, shows the plan and offers Request fix', () => {
     const r = report('stale', [disk(rootDisk, [staleLock()]), disk(volumeDisk, [])]);
     const msg = buildInspectOutcomeMessage({ kind: 'report', report: r, plan: stalePlan() });
-    expect(msg.text).toBe('STALE: vm-1: 1 stale lock on 1 disk; compute-2 is down');
+    expect(msg.text).toBe('STALE: `vm-1`: 1 stale lock on 1 disk; compute-2 is down');
     golden('report-stale', msg);
   });
 
@@ -89,7 +89,6 @@ describe('incident channel events (golden)', () => {
     { kind: 'requested', request: fixRequest() },
     { kind: 'approved', request: decided },
     { kind: 'denied', request: fixRequest({ state: 'denied', decidedBy: 'U02APPROVE', denyReason: 'host is back' }) },
-    { kind: 'refused', request: fixRequest(), userId: 'U01REQUEST', reason: 'You requested this fix; another engineer must approve it.' },
     { kind: 'expired', request: fixRequest({ state: 'expired', finishedAt: '2026-11-25T00:03:00.000Z' }) },
     { kind: 'step', request: decided, step: 'fence', status: 'ok', detail: 'blocklisted 127.0.0.1:0/2293725923', durationMs: 1240 },
     { kind: 'finished', request: { ...decided, state: 'succeeded', finishedAt: '2026-11-24T23:50:14.000Z', outcome: 'vm-1 is ACTIVE and RUNNING' }, steps: runSteps(decided.id, 6) },

@@ -31,7 +31,7 @@ describe('the /vmlocks host answer', () => {
   it('puts stale instances first, each with its own Request fix button, then the others by verdict (golden)', () => {
     const msg = buildHostMessage({ kind: 'host_report', summary: summariseHost('compute-1', ok(down), results(2), at) });
     expect(slackLimitViolations(msg)).toEqual([]);
-    expect(msg.text).toBe('compute-1: 5 instances (2 stale, 1 not read, 1 alive, 1 unlocked)');
+    expect(msg.text).toBe('`compute-1`: 5 instances (2 stale, 1 not read, 1 alive, 1 unlocked)');
     const buttons = msg.blocks.flatMap((b) => ('accessory' in b && b.accessory && 'action_id' in b.accessory ? [b.accessory] : []));
     expect(buttons.map((b) => ('value' in b ? b.value : ''))).toEqual([JSON.stringify({ instanceId: id(0) }), JSON.stringify({ instanceId: id(1) })]);
     expect(buttons.every((b) => b.action_id === ACTION_IDS.requestFix)).toBe(true);
@@ -46,7 +46,7 @@ describe('the /vmlocks host answer', () => {
 
   it('says when Nova knows no such host', () => {
     const msg = buildHostMessage({ kind: 'host_not_found', host: 'compute-9' });
-    expect(msg.text).toBe('NOT FOUND: no compute host compute-9');
+    expect(msg.text).toBe('NOT FOUND: no compute host `compute-9`');
   });
 
   it('reports a host whose service could not be read as state unknown, with the reason', () => {

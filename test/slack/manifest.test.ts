@@ -40,6 +40,7 @@ const METHOD_SCOPE: Record<string, string | null> = {
   'chat.getPermalink': null,
   'conversations.open': 'im:write',
   'usergroups.users.list': 'usergroups:read',
+  'users.info': 'users:read',
   'views.open': null,
   'auth.test': null,
 };
@@ -81,7 +82,7 @@ describe('manifest.yml', () => {
   it('knows the scope of every Web API method the adapter calls', () => {
     const unknown = [...methodsCalled()].filter((method) => !(method in METHOD_SCOPE));
     expect(unknown).toEqual([]);
-    expect(methodsCalled()).toEqual(new Set(['auth.test', 'chat.postMessage', 'chat.update', 'chat.postEphemeral', 'chat.getPermalink', 'conversations.open', 'usergroups.users.list', 'views.open']));
+    expect(methodsCalled()).toEqual(new Set(['auth.test', 'chat.postMessage', 'chat.update', 'chat.postEphemeral', 'chat.getPermalink', 'conversations.open', 'usergroups.users.list', 'users.info', 'views.open']));
   });
 
   it('grants every bot scope those methods need, and no other (least privilege)', () => {

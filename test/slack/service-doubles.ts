@@ -6,7 +6,8 @@
 import type { FixRequest, Rejection } from '../../src/core/fix-request.js';
 import type { InstanceRef } from '../../src/core/ids.js';
 import type { Result } from '../../src/core/result.js';
-import type { CommandLimiter } from '../../src/ports.js';
+import type { SlackAccessOptions } from '../../src/adapters/slack/app.js';
+import type { ApproverDirectory, CommandLimiter } from '../../src/ports.js';
 import type { FixWorkflow, HostOutcome, InspectOutcome, InspectService, RequestRefusal } from '../../src/services/types.js';
 
 type RequestFixInput = Parameters<FixWorkflow['requestFix']>[0];
@@ -85,4 +86,12 @@ export function recordingLimiter(): RecordingLimiter {
     },
   };
   return double;
+}
+
+/** The Slack users of these tests: all operators; reports may be posted in the channels the payload helpers use. */
+export const TEST_OPERATORS = ['U01REQUEST', 'U02APPROVE', 'U03MEMBER', 'U05BUSY', 'U07OTHER'] as const;
+
+export function testAccess(extra: Partial<SlackAccessOptions> = {}): SlackAccessOptions {
+  const approvers: ApproverDirectory = { isApprover: async (userId) => userId === 'U02APPROVE' };
+  return { policy: { operators: [...TEST_OPERATORS] }, approvers, reportChannels: ['C0ONCALL', 'C0INCIDENT'], ...extra };
 }

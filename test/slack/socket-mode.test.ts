@@ -7,7 +7,7 @@ import { startFakeSocketMode, type FakeSocketMode } from '../support/fake-socket
 import { slashCommandBody } from '../support/sign-slack-request.js';
 import { BOT_TOKEN, captureLogger, createMetrics } from './helpers.js';
 import { report, rootDisk, stalePlan, staleLock, disk } from './samples.js';
-import { recordingFixes, recordingInspect, recordingLimiter, type RecordingInspect } from './service-doubles.js';
+import { recordingFixes, recordingInspect, recordingLimiter, testAccess, type RecordingInspect } from './service-doubles.js';
 
 let fake: FakeSlackApi;
 let socket: FakeSocketMode;
@@ -21,7 +21,7 @@ beforeEach(async () => {
   inspect = recordingInspect();
   slack = createSlackApp({
     mode: 'socket', botToken: BOT_TOKEN, signingSecret: 'unused-in-socket-mode', appToken: socket.appToken, slackApiUrl: fake.apiUrl,
-    logger: captureLogger().logger, metrics: createMetrics(), inspect, fixes: recordingFixes(), commandLimiter: recordingLimiter(),
+    logger: captureLogger().logger, metrics: createMetrics(), inspect, fixes: recordingFixes(), commandLimiter: recordingLimiter(), access: testAccess(),
     timeoutMs: 2000, retryConfig: { retries: 0 },
   });
   await slack.start();
@@ -52,7 +52,7 @@ describe('the Slack app in Socket Mode', () => {
     const ack = await socket.waitForAck(envelopeId, 3000);
     expect(ack.envelopeId).toBe(envelopeId);
     const answer = await fake.waitForResponse((r) => r.id === 'socket-inspect' && r.body.response_type === 'in_channel');
-    expect(answer.body.text).toBe('STALE: vm-1: 1 stale lock on 1 disk; compute-2 is down');
+    expect(answer.body.text).toBe('STALE: `vm-1`: 1 stale lock on 1 disk; compute-2 is down');
     expect(inspect.calls.map((c) => c.ref)).toEqual([{ kind: 'name', name: 'vm-1' }]);
   });
 

@@ -3,7 +3,8 @@ import {
   encodeInstanceButtonValue, encodeRequestButtonValue, InstanceButtonValue, parseJsonValue, RequestButtonValue,
 } from '../../src/adapters/slack/button-values.js';
 import { formatArgv, formatDuration, shellQuote, slackDate } from '../../src/adapters/slack/blocks/format.js';
-import { code, escapeMrkdwn, fitLines, packLines, truncateMrkdwn } from '../../src/adapters/slack/blocks/mrkdwn.js';
+import { code, escapeText, fitLines, packLines, renderSentence, truncateMrkdwn } from '../../src/adapters/slack/blocks/mrkdwn.js';
+import { sentence, userRef } from '../../src/core/sentence.js';
 import { instanceId } from './samples.js';
 
 describe('shell quoting for display', () => {
@@ -21,8 +22,15 @@ describe('shell quoting for display', () => {
 });
 
 describe('mrkdwn text', () => {
-  it('escapes the three control characters of Slack', () => expect(escapeMrkdwn('a<b>&c')).toBe('a&lt;b&gt;&amp;c'));
-  it('shows a value with a backtick as escaped plain text instead of a broken code span', () => expect(code('a`b<')).toBe('a`b&lt;'));
+  it('escapes the three control characters of Slack', () => expect(escapeText('a<b>&c')).toBe('a&lt;b&gt;&amp;c'));
+  it('replaces invisible control and bidi characters', () => expect(escapeText('a\u0007b\u202Ec\nd')).toBe('a\uFFFDb\uFFFDc\nd'));
+  it('keeps a value with a backtick in one code span, the backtick shown as a look-alike', () => expect(code('a`b<')).toBe('`a\u02CBb&lt;`'));
+  it('makes mentions only from user references, never from text that looks like one', () => {
+    const name = '<@U0BOSS0001> <!channel>';
+    expect(renderSentence(sentence`${name} was denied by ${userRef('U0ALICE001')}`))
+      .toBe('&lt;@U0BOSS0001&gt; &lt;!channel&gt; was denied by <@U0ALICE001>');
+    expect(renderSentence('asked by <@U0BOSS0001>')).toBe('asked by &lt;@U0BOSS0001&gt;');
+  });
   it('never cuts inside an entity or a Slack token', () => {
     expect(truncateMrkdwn('abc &amp; def', 7)).toBe('abc …');
     expect(truncateMrkdwn('see <@U0123ABCD> now', 10)).toBe('see …');

@@ -18,7 +18,7 @@ export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 export const SIGNING_SECRET = 'e2e-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-token';
 export const INCIDENT_CHANNEL = 'C0INCIDENT1';
-/** Users of the end-to-end tests: two approvers, one engineer who is not one. */
+/** Users of the end-to-end tests: three approvers, one engineer (operator) who is not an approver. */
 export const USERS = { alice: 'U0ALICE001', bob: 'U0BOB00002', carol: 'U0CAROL003', mallory: 'U0MALLORY4' } as const;
 
 export async function freePort(): Promise<number> {
@@ -80,6 +80,10 @@ export async function startBot(opts: BotOptions): Promise<BotProcess> {
     VMLOCKS_SLACK_MODE: opts.socketMode ? 'socket' : 'http', ...(opts.socketMode ? { SLACK_APP_TOKEN: opts.socketMode.appToken } : {}), PORT: String(port), SLACK_API_URL: opts.slackApiUrl,
     SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET,
     VMLOCKS_INCIDENT_CHANNEL: INCIDENT_CHANNEL, VMLOCKS_APPROVERS: `${USERS.alice},${USERS.bob},${USERS.carol}`,
+    // mallory is an engineer (an operator) who is not an approver
+    VMLOCKS_OPERATORS: USERS.mallory,
+    // the on-call channels the tests type commands in: reports are posted there for everyone
+    VMLOCKS_CHANNELS: 'C0ONCALL,C0ONCALL01',
     VMLOCKS_DB: dbPath, LOG_LEVEL: 'debug', VMLOCKS_SLACK_POST_INTERVAL: '50ms',
     ...opts.env,
   };

@@ -9,9 +9,9 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { answerMethod, asRecord, type FakeSlackState } from './fake-slack-methods.js';
+import { answerMethod, asRecord, type FakeSlackState, type FakeUser } from './fake-slack-methods.js';
 
-export { FAKE_BOT, FAKE_TEAM } from './fake-slack-methods.js';
+export { FAKE_BOT, FAKE_TEAM, type FakeUser } from './fake-slack-methods.js';
 
 export interface RecordedCall {
   method: string;
@@ -38,6 +38,10 @@ export interface FakeSlackApiOptions {
   delayMs?: number;
   /** User group id → member user ids, for usergroups.users.list. */
   usergroups?: Record<string, string[]>;
+  /** users.info: users that are not plain members of FAKE_TEAM (guests, other workspaces). */
+  users?: Record<string, FakeUser>;
+  /** auth.test answers this Enterprise Grid organisation (default none). */
+  enterpriseId?: string;
   /** Channels the bot is not a member of: chat.postMessage/postEphemeral there answer `not_in_channel`. */
   channelsWithoutBot?: string[];
   /** Uses of one response_url before Slack refuses it (5 in 30 minutes). Default 5. */
@@ -73,6 +77,8 @@ export class FakeSlackApi {
     this.responseUrlUses = opts.responseUrlUses ?? 5;
     this.state = {
       usergroups: new Map(Object.entries(opts.usergroups ?? {})),
+      users: new Map(Object.entries(opts.users ?? {})),
+      enterpriseId: opts.enterpriseId ?? null,
       channelsWithoutBot: new Set(opts.channelsWithoutBot ?? []),
       messages: new Map(),
       seq: 0,
@@ -98,6 +104,7 @@ export class FakeSlackApi {
 
   callsTo(method: string): RecordedCall[] { return this.calls.filter((c) => c.method === method && c.status === 200); }
   setUsergroup(id: string, users: string[]): void { this.state.usergroups.set(id, users); }
+  setUser(id: string, user: FakeUser): void { this.state.users.set(id, user); }
   /** From now on `apps.connections.open` with `link.appToken` answers `{ ok: true, url: link.issueUrl() }`. */
   attachSocketMode(link: SocketModeLink): void { this.socketMode = link; }
 

@@ -1,7 +1,27 @@
 /** The Web API methods the fake Slack answers, with the shapes of Slack's method reference pages. */
 
+/** A user as the fake's users.info describes them; unlisted users are full members of FAKE_TEAM. */
+export interface FakeUser {
+  /** Workspace of the user; another one than FAKE_TEAM is a Slack Connect user. Default FAKE_TEAM.id. */
+  teamId?: string;
+  /** Enterprise Grid organisation (users.info `enterprise_user.enterprise_id`). */
+  enterpriseId?: string;
+  /** Multi-channel guest. */
+  restricted?: boolean;
+  /** Single-channel guest. */
+  ultraRestricted?: boolean;
+  deleted?: boolean;
+  /** Slack Connect: a user of an organisation the caller's org has no shared relationship with beyond the channel. */
+  stranger?: boolean;
+  /** users.info answers `user_not_found`. */
+  missing?: boolean;
+}
+
 export interface FakeSlackState {
   usergroups: Map<string, string[]>;
+  users: Map<string, FakeUser>;
+  /** auth.test: the installation's Enterprise Grid organisation, if any. */
+  enterpriseId: string | null;
   channelsWithoutBot: Set<string>;
   /** `channel:ts` of every message posted, for chat.update / chat.getPermalink. */
   messages: Map<string, Record<string, unknown>>;
@@ -50,11 +70,35 @@ function updateMessage(state: FakeSlackState, args: Record<string, unknown>): Re
   return { ok: true, channel, ts, text: args.text ?? '', message };
 }
 
+/** users.info (docs.slack.dev/reference/methods/users.info): the user object with its guest and team fields. */
+function usersInfo(state: FakeSlackState, args: Record<string, unknown>): Record<string, unknown> {
+  const id = str(args.user);
+  if (id === null) return { ok: false, error: 'user_not_found' };
+  const u = state.users.get(id) ?? {};
+  if (u.missing) return { ok: false, error: 'user_not_found' };
+  const name = id.toLowerCase();
+  return {
+    ok: true,
+    user: {
+      id, team_id: u.teamId ?? FAKE_TEAM.id, name, deleted: u.deleted ?? false, color: '9f69e7', real_name: name,
+      tz: 'Europe/Berlin', tz_label: 'Central European Time', tz_offset: 3600,
+      profile: { real_name: name, display_name: name, team: u.teamId ?? FAKE_TEAM.id },
+      is_admin: false, is_owner: false, is_primary_owner: false,
+      is_restricted: u.restricted ?? false, is_ultra_restricted: u.ultraRestricted ?? false,
+      is_bot: false, is_app_user: false, updated: 1_700_000_000, has_2fa: false,
+      ...(u.stranger ? { is_stranger: true } : {}),
+      ...(u.enterpriseId ? { enterprise_user: { id, enterprise_id: u.enterpriseId, enterprise_name: 'Fake Org', is_admin: false, is_owner: false, teams: [u.teamId ?? FAKE_TEAM.id] } } : {}),
+    },
+  };
+}
+
 const METHODS: Record<string, (state: FakeSlackState, args: Record<string, unknown>) => Record<string, unknown>> = {
-  'auth.test': () => ({
+  'auth.test': (state) => ({
     ok: true, url: `https://${FAKE_TEAM.domain}.slack.com/`, team: FAKE_TEAM.domain, user: 'vmlocks', team_id: FAKE_TEAM.id,
     user_id: FAKE_BOT.userId, bot_id: FAKE_BOT.botId, is_enterprise_install: false,
+    ...(state.enterpriseId === null ? {} : { enterprise_id: state.enterpriseId }),
   }),
+  'users.info': usersInfo,
   'chat.postMessage': postMessage,
   'chat.update': updateMessage,
   'chat.postEphemeral': (state, args) => {

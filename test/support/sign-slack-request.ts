@@ -53,6 +53,8 @@ export interface SlashCommandFields {
   channelId?: string;
   channelName?: string;
   teamId?: string;
+  /** Enterprise Grid: Slack adds enterprise_id and enterprise_name. */
+  enterpriseId?: string;
   responseUrl: string;
   triggerId?: string;
   command?: string;
@@ -64,6 +66,7 @@ export function slashCommandBody(f: SlashCommandFields): string {
     token: 'deprecated-verification-token',
     team_id: f.teamId ?? 'T0VMLOCKS',
     team_domain: 'vmlocks-test',
+    ...(f.enterpriseId ? { enterprise_id: f.enterpriseId, enterprise_name: 'Other Org' } : {}),
     channel_id: f.channelId ?? 'C0ONCALL',
     channel_name: f.channelName ?? 'oncall',
     user_id: f.userId ?? 'U01REQUEST',

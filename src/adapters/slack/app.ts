@@ -4,10 +4,14 @@
  */
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import type { RetryOptions, WebClient } from '@slack/web-api';
-import type { CommandLimiter } from '../../ports.js';
+import type { ApproverDirectory, CommandLimiter } from '../../ports.js';
 import type { FixWorkflow, InspectService } from '../../services/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { createAccessGuard, type OperatorPolicy } from './access/access-guard.js';
+import { createGroupMembers, type GroupMembers } from './access/group-members.js';
+import { readInstallation } from './access/installation.js';
+import { createUserFactsReader } from './access/user-facts.js';
 import { toSlackLogger } from './bolt-logger.js';
 import { fetchWithTimeout } from './fetch-with-timeout.js';
 import { registerHandlers } from './handlers/register-handlers.js';
@@ -31,6 +35,8 @@ export interface SlackAppOptions {
   inspect: InspectService;
   fixes: FixWorkflow;
   commandLimiter: CommandLimiter;
+  /** Who may see and act (DESIGN.md §5). */
+  access: SlackAccessOptions;
   /** Timeout of every Web API call and response_url post. */
   timeoutMs: number;
   /** The WebClient handlers use (share the Notifier's); default one made with createWebClient. */
@@ -42,6 +48,15 @@ export interface SlackAppOptions {
   retryConfig?: RetryOptions;
   /** http mode: extra routes on the same port (e.g. /healthz, /metrics). */
   customRoutes?: ConstructorParameters<typeof HTTPReceiver>[0]['customRoutes'];
+}
+
+export interface SlackAccessOptions {
+  policy: OperatorPolicy;
+  approvers: ApproverDirectory;
+  /** Channels where reports are posted for everyone: the incident channel and VMLOCKS_CHANNELS. */
+  reportChannels: readonly string[];
+  /** Share the approver directory's group reader; default one of its own. */
+  groupMembers?: GroupMembers;
 }
 
 export interface SlackApp {
@@ -85,8 +100,14 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     token: opts.botToken, timeoutMs: opts.timeoutMs, logger: opts.logger, metrics: opts.metrics,
     ...(slackApiUrl ? { slackApiUrl } : {}), ...(opts.retryConfig ? { retryConfig: opts.retryConfig } : {}),
   });
+  const access = createAccessGuard({
+    policy: opts.access.policy, approvers: opts.access.approvers,
+    groupMembers: opts.access.groupMembers ?? createGroupMembers(web, opts.metrics),
+    userFacts: createUserFactsReader(web, { metrics: opts.metrics }), logger: opts.logger, metrics: opts.metrics,
+  });
   registerHandlers(app, {
     logger: opts.logger, metrics: opts.metrics, inspect: opts.inspect, fixes: opts.fixes, commandLimiter: opts.commandLimiter, web,
+    access, reportChannels: new Set(opts.access.reportChannels),
     viewAckDeadlineMs: opts.viewAckDeadlineMs ?? 2000,
     ...(opts.commandLimit === undefined ? {} : { commandLimit: opts.commandLimit }),
   });
@@ -100,6 +121,8 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     port: () => port,
     async start() {
       await app.init();
+      // Payloads of any other team or enterprise are refused: know which ones are ours before listening.
+      access.setInstallation(await readInstallation(web, opts.metrics));
       if (receiver instanceof HTTPReceiver) {
         const server = await receiver.start({ port: opts.port ?? 3000, ...(opts.host ? { host: opts.host } : {}) });
         const address = server.address();

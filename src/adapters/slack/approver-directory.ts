@@ -1,15 +1,13 @@
 /**
  * Who may approve a fix, asked at click time (DESIGN.md §5): a user listed in VMLOCKS_APPROVERS, or a member of
- * the user group VMLOCKS_APPROVER_GROUP (usergroups.users.list, scope usergroups:read). Group membership is not
- * cached, so removing someone takes effect at once; concurrent clicks share one lookup in flight. When Slack cannot
- * say, the answer is no.
+ * the user group VMLOCKS_APPROVER_GROUP (read at use time: access/group-members.ts). When Slack cannot say, the
+ * answer is no.
  */
 import type { WebClient } from '@slack/web-api';
 import type { ApproverDirectory } from '../../ports.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { UsergroupsUsersListAnswer } from './slack-answers.js';
-import { callSlack } from './slack-call.js';
+import { createGroupMembers, type GroupMembers } from './access/group-members.js';
 
 export interface ApproverDirectoryOptions {
   client: WebClient;
@@ -18,28 +16,19 @@ export interface ApproverDirectoryOptions {
   logger: Logger;
   /** Counts the usergroups.users.list calls (externalCalls); optional. */
   metrics?: Metrics;
+  /** Shared with the operator check; default one of its own. */
+  groupMembers?: GroupMembers;
 }
 
 export function createApproverDirectory(opts: ApproverDirectoryOptions): ApproverDirectory {
   const listed = new Set(opts.approvers);
-  let inFlight: Promise<ReadonlySet<string>> | null = null;
-
-  const groupMembers = (group: string): Promise<ReadonlySet<string>> => {
-    inFlight ??= callSlack(opts.metrics, 'usergroups.users.list', UsergroupsUsersListAnswer, () =>
-      opts.client.usergroups.users.list({ usergroup: group }))
-      .then((answer) => new Set(answer.users))
-      .finally(() => {
-        inFlight = null;
-      });
-    return inFlight;
-  };
-
+  const members = opts.groupMembers ?? createGroupMembers(opts.client, opts.metrics);
   return {
     async isApprover(userId: string): Promise<boolean> {
       if (listed.has(userId)) return true;
       if (opts.group === undefined || opts.group === '') return false;
       try {
-        return (await groupMembers(opts.group)).has(userId);
+        return (await members(opts.group)).has(userId);
       } catch (err) {
         // Fail closed: an unknown approver is not an approver.
         opts.logger.error({ err, userId, group: opts.group }, 'could not read the approver group; treating the user as not authorised');

@@ -7,6 +7,7 @@
 import Bottleneck from 'bottleneck';
 import { WebClientEvent, type WebClient } from '@slack/web-api';
 import type { FixRequest, SlackMessageRef } from '../../core/fix-request.js';
+import type { Sentence } from '../../core/sentence.js';
 import type { FixRunStep, IncidentEvent, Notifier } from '../../ports.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -14,7 +15,7 @@ import { buildApprovalMessage } from './blocks/approval-blocks.js';
 import { toApprovalView } from './blocks/approval-view.js';
 import type { SlackMessage } from './blocks/block-kit.js';
 import { buildIncidentMessage } from './blocks/incident-blocks.js';
-import { escapeKeepingMentions } from './blocks/mrkdwn.js';
+import { renderSentence } from './blocks/mrkdwn.js';
 import { buildNoticeMessage } from './blocks/simple-messages.js';
 import { sendDirectMessage } from './direct-message.js';
 import { ChatPostEphemeralAnswer, ChatPostMessageAnswer, ChatUpdateAnswer } from './slack-answers.js';
@@ -101,8 +102,8 @@ export function createSlackNotifier(opts: SlackNotifierOptions): SlackNotifier {
       });
     },
 
-    async tellUser(userId: string, text: string, origin?: { channel: string } | null): Promise<void> {
-      const m = buildNoticeMessage(escapeKeepingMentions(text));
+    async tellUser(userId: string, text: Sentence, origin?: { channel: string } | null): Promise<void> {
+      const m = buildNoticeMessage(renderSentence(text));
       if (origin) {
         try {
           await callSlack(metrics, 'chat.postEphemeral', ChatPostEphemeralAnswer, () =>

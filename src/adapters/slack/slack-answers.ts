@@ -14,3 +14,29 @@ export const ChatGetPermalinkAnswer = z.object({ ok: z.literal(true), permalink:
 export const ConversationsOpenAnswer = z.object({ ok: z.literal(true), channel: z.object({ id: SlackChannelId }) });
 export const UsergroupsUsersListAnswer = z.object({ ok: z.literal(true), users: z.array(SlackUserId) });
 export const ViewsOpenAnswer = z.object({ ok: z.literal(true), view: z.object({ id: z.string().min(1) }) });
+
+// auth.test: `team_id` is the workspace (the enterprise for an org-wide install); `enterprise_id` only on Enterprise Grid.
+export const AuthTestAnswer = z.object({
+  ok: z.literal(true),
+  team_id: z.string().regex(/^[TE][A-Z0-9]{2,30}$/),
+  user_id: SlackUserId,
+  enterprise_id: z.string().regex(/^E[A-Z0-9]{2,30}$/).nullish(),
+  is_enterprise_install: z.boolean().optional(),
+});
+export type AuthTestAnswer = z.infer<typeof AuthTestAnswer>;
+
+// users.info (scope users:read): only the fields that decide who may see reports.
+export const UsersInfoAnswer = z.object({
+  ok: z.literal(true),
+  user: z.object({
+    id: SlackUserId,
+    team_id: z.string().regex(/^[TE][A-Z0-9]{2,30}$/),
+    deleted: z.boolean().optional(),
+    is_bot: z.boolean().optional(),
+    is_restricted: z.boolean().optional(),
+    is_ultra_restricted: z.boolean().optional(),
+    is_stranger: z.boolean().optional(),
+    enterprise_user: z.object({ enterprise_id: z.string() }).partial().optional(),
+  }),
+});
+export type UsersInfoAnswer = z.infer<typeof UsersInfoAnswer>;

@@ -43,7 +43,7 @@ export function expectSlackReport(answer: SlashAnswer, want: ExpectedReport): st
   expect(body.response_type).toBe('in_channel');
   expect(messageTextOf(body)).toMatch(new RegExp(`^${want.verdict.toUpperCase()}: `));
   const text = blocksTextOf(body);
-  expect(text).toContain(`*${want.verdict.toUpperCase()}* — ${escapeMrkdwn(want.name)}: `);
+  expect(text).toContain(`*${want.verdict.toUpperCase()}* — \`${escapeMrkdwn(want.name)}\`: `);
   if (want.lock) {
     const lockLine = `held by \`${want.lock.locker}\` at \`${want.lock.address}\` — *${want.verdict}*`;
     expect(text).toContain(want.lock.id === undefined ? lockLine : `Lock \`${want.lock.id}\` ${lockLine}`);

@@ -8,7 +8,7 @@ import { encodeRequestButtonValue } from '../button-values.js';
 import { actions, button, context, section, type SlackMessage } from './block-kit.js';
 import type { ApprovalView } from './approval-view.js';
 import { formatDuration, durationBetween, slackDate } from './format.js';
-import { code, escapeKeepingMentions, escapeMrkdwn, fitLines, mention, plural, truncate, truncateMrkdwn } from './mrkdwn.js';
+import { code, escapeText, fitLines, mention, plural, truncate, truncateMrkdwn } from './mrkdwn.js';
 import { planCommandSummary, planSections } from './plan-lines.js';
 import { progressLineText } from './progress-text.js';
 import { SLACK_LIMITS } from './slack-limits.js';
@@ -16,7 +16,7 @@ import { SLACK_LIMITS } from './slack-limits.js';
 const MAX_PLAN_SECTIONS = 8;
 
 function instanceText(v: ApprovalView): string {
-  return `${escapeMrkdwn(truncate(v.instanceName, 255))} ${code(v.instanceId)}`;
+  return `${code(truncate(v.instanceName, 255))} ${code(v.instanceId)}`;
 }
 
 function by(userId: string | null): string {
@@ -47,7 +47,7 @@ export function approvalStateLine(v: ApprovalView): string {
     case 'interrupted':
       return `:warning: *Interrupted*${step} — vmlocks stopped during the fix of ${inst}. Check the instance before asking again.`;
     case 'denied':
-      return `:no_entry_sign: *Denied* by ${by(v.decidedBy)}${when(v.decidedAt)}: ${escapeKeepingMentions(truncate(v.denyReason ?? 'no reason given', 500))}`;
+      return `:no_entry_sign: *Denied* by ${by(v.decidedBy)}${when(v.decidedAt)}: ${escapeText(truncate(v.denyReason ?? 'no reason given', 500))}`;
     case 'expired':
       return `:hourglass: *Expired* at ${slackDate(v.finishedAt ?? v.expiresAt)} — nobody decided in time. Nothing was changed.`;
   }
@@ -90,13 +90,13 @@ function pendingButtons(v: ApprovalView): KnownBlock {
 export function buildApprovalMessage(v: ApprovalView): SlackMessage {
   const blocks: KnownBlock[] = [section(approvalStateLine(v)), section(factsText(v))];
   if (v.evidence.length > 0) {
-    const lines = ['*Evidence*', ...v.evidence.map((e) => `• ${escapeMrkdwn(truncate(e, 500))}`)];
+    const lines = ['*Evidence*', ...v.evidence.map((e) => `• ${escapeText(truncate(e, 500))}`)];
     blocks.push(section(fitLines(lines, SLACK_LIMITS.sectionText, (n) => `…and ${plural(n, 'more sentence')}`)));
   }
   blocks.push(...planSections(v.plan, '*Plan* (exact commands, in order):', MAX_PLAN_SECTIONS, v.instanceId).map(section));
   const progress = progressSection(v);
   if (progress) blocks.push(progress);
-  if (v.outcome !== null && v.outcome !== '') blocks.push(section(`*Outcome:* ${escapeKeepingMentions(truncate(v.outcome, 2000))}`));
+  if (v.outcome !== null && v.outcome !== '') blocks.push(section(`*Outcome:* ${escapeText(truncate(v.outcome, 2000))}`));
   if (v.state === 'pending') blocks.push(pendingButtons(v));
   blocks.push(context(`vmlocks · request ${code(v.requestId)} · state ${code(v.state)}`));
   return {

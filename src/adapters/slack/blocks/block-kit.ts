@@ -1,6 +1,8 @@
 /**
  * Small constructors for the Block Kit objects vmlocks uses. Each one clamps its texts to Slack's limits
- * (slack-limits.ts), so no builder can produce a message Slack would reject for length.
+ * (slack-limits.ts), so no builder can produce a message Slack would reject for length. Every mrkdwn text is
+ * `verbatim`: Slack then links only the tokens vmlocks wrote (`<@U…>`, `<!date…>`), never a plain URL, `#name` or
+ * `@here` that came inside a VM name or an error (docs.slack.dev, text object: `verbatim`).
  */
 import type {
   ActionsBlock, Button, ConfirmationDialog, ContextBlock, DividerBlock, KnownBlock, PlainTextElement, SectionBlock,
@@ -19,7 +21,7 @@ export function plainText(text: string, max: number): PlainTextElement {
 }
 
 export function section(mrkdwn: string): SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(mrkdwn, SLACK_LIMITS.sectionText) } };
+  return { type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(mrkdwn, SLACK_LIMITS.sectionText), verbatim: true } };
 }
 
 export function context(...mrkdwn: string[]): ContextBlock {
@@ -28,6 +30,7 @@ export function context(...mrkdwn: string[]): ContextBlock {
     elements: mrkdwn.slice(0, SLACK_LIMITS.contextElements).map((text) => ({
       type: 'mrkdwn' as const,
       text: truncateMrkdwn(text, SLACK_LIMITS.sectionText),
+      verbatim: true,
     })),
   };
 }
@@ -52,7 +55,7 @@ export interface ConfirmSpec {
 export function confirmDialog(spec: ConfirmSpec): ConfirmationDialog {
   return {
     title: plainText(spec.title, SLACK_LIMITS.confirmTitle),
-    text: { type: 'mrkdwn', text: truncateMrkdwn(spec.text, SLACK_LIMITS.confirmText) },
+    text: { type: 'mrkdwn', text: truncateMrkdwn(spec.text, SLACK_LIMITS.confirmText), verbatim: true },
     confirm: plainText(spec.confirm, SLACK_LIMITS.confirmButton),
     deny: plainText(spec.deny, SLACK_LIMITS.confirmButton),
     ...(spec.style ? { style: spec.style } : {}),

@@ -3,7 +3,8 @@ import type { ModalView } from '@slack/types';
 import { DENY_MODAL_CALLBACK_ID, DENY_REASON_ACTION_ID, DENY_REASON_BLOCK_ID } from '../action-ids.js';
 import { encodeRequestButtonValue } from '../button-values.js';
 import { plainText, section } from './block-kit.js';
-import { code, escapeKeepingMentions, truncate } from './mrkdwn.js';
+import type { Sentence } from '../../../core/sentence.js';
+import { code, renderSentence, truncateMrkdwn } from './mrkdwn.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
 export const DENY_REASON_MAX = 500;
@@ -46,6 +47,6 @@ export function buildDenyResultModal(mrkdwn: string): ModalView {
   };
 }
 
-export function denyRefusalText(detail: string): string {
-  return `:raised_hand: ${escapeKeepingMentions(truncate(detail, 1000))}`;
+export function denyRefusalText(detail: Sentence): string {
+  return `:raised_hand: ${truncateMrkdwn(renderSentence(detail), 1000)}`;
 }

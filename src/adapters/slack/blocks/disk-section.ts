@@ -1,5 +1,5 @@
 /** One disk of the report as a section text (≤ 3000 characters), and the summary line of disks left out. */
-import { code, escapeMrkdwn, fitLines, plural, truncate } from './mrkdwn.js';
+import { code, escapeText, fitLines, plural, truncate } from './mrkdwn.js';
 import type { DiskVerdict, DiskView, LockView } from './report-view.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
@@ -17,7 +17,7 @@ const MAX_WATCHERS = 5;
 
 function lockText(lock: LockView): string {
   const head = `Lock ${code(lock.id)} held by ${code(lock.locker)} at ${code(lock.address)} — *${lock.verdict}*`;
-  const shown = lock.evidence.slice(0, MAX_EVIDENCE_PER_LOCK).map((e) => `      ◦ ${escapeMrkdwn(truncate(e, MAX_SENTENCE))}`);
+  const shown = lock.evidence.slice(0, MAX_EVIDENCE_PER_LOCK).map((e) => `      ◦ ${escapeText(truncate(e, MAX_SENTENCE))}`);
   const left = lock.evidence.length - shown.length;
   if (left > 0) shown.push(`      ◦ …and ${plural(left, 'more fact')}`);
   return [head, ...shown].join('\n');
@@ -25,7 +25,7 @@ function lockText(lock: LockView): string {
 
 function watcherText(disk: DiskView): string {
   if (disk.watchers.length === 0) return 'Watchers: none';
-  const shown = disk.watchers.slice(0, MAX_WATCHERS).map((w) => `${code(w.address)} (client.${escapeMrkdwn(w.client)}, cookie ${escapeMrkdwn(w.cookie)})`);
+  const shown = disk.watchers.slice(0, MAX_WATCHERS).map((w) => `${code(w.address)} (client.${escapeText(w.client)}, cookie ${escapeText(w.cookie)})`);
   const left = disk.watchers.length - shown.length;
   return `Watchers: ${shown.join(', ')}${left > 0 ? `, …and ${left} more` : ''}`;
 }
@@ -37,9 +37,9 @@ function countLocks(locks: readonly LockView[]): string {
 }
 
 export function renderDisk(disk: DiskView): string {
-  const role = disk.role === 'volume' && disk.volumeId ? `volume ${code(disk.volumeId)}` : escapeMrkdwn(disk.role);
+  const role = disk.role === 'volume' && disk.volumeId ? `volume ${code(disk.volumeId)}` : escapeText(disk.role);
   const head = [`*${code(disk.image)}* · ${role} · ${DISK_VERDICT_LABEL[disk.verdict]}`];
-  if (disk.error !== null) head.push(`:x: ${escapeMrkdwn(truncate(disk.error, MAX_SENTENCE))}`);
+  if (disk.error !== null) head.push(`:x: ${escapeText(truncate(disk.error, MAX_SENTENCE))}`);
   if (disk.objectMapInvalid) head.push(':warning: object map invalid (the fix rebuilds it)');
   const watchers = watcherText(disk);
   // Keep room for the watcher line, which says whose watches keep a lock alive.

@@ -2,7 +2,7 @@
 import type { FixRequest, Rejection } from '../../../core/fix-request.js';
 import type { RequestRefusal } from '../../../services/types.js';
 import type { SlackMessage } from './block-kit.js';
-import { code, escapeKeepingMentions, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { code, renderSentence, truncate, truncateMrkdwn } from './mrkdwn.js';
 import { buildNoticeMessage } from './simple-messages.js';
 
 /** Where an approval message is: a channel mention and, when known, a link to the message itself. */
@@ -18,7 +18,7 @@ function where(loc: MessageLocation | null): string {
 }
 
 function instance(r: FixRequest): string {
-  return `${escapeMrkdwn(truncate(r.instanceName, 255))} ${code(r.instanceId)}`;
+  return `${code(truncate(r.instanceName, 255))} ${code(r.instanceId)}`;
 }
 
 export function buildRequestSentMessage(request: FixRequest, location: MessageLocation | null): SlackMessage {
@@ -28,7 +28,7 @@ export function buildRequestSentMessage(request: FixRequest, location: MessageLo
 }
 
 export function buildRequestRefusedMessage(refusal: RequestRefusal, existingLocation: MessageLocation | null): SlackMessage {
-  const detail = escapeKeepingMentions(truncate(refusal.detail, 1000));
+  const detail = truncateMrkdwn(renderSentence(refusal.detail), 1000);
   if (refusal.code === 'already_open' && refusal.existing) {
     const e = refusal.existing;
     return buildNoticeMessage(
@@ -39,5 +39,5 @@ export function buildRequestRefusedMessage(refusal: RequestRefusal, existingLoca
 }
 
 export function buildDecisionRefusedMessage(rejection: Rejection): SlackMessage {
-  return buildNoticeMessage(`:raised_hand: ${escapeKeepingMentions(truncate(rejection.detail, 1000))}`);
+  return buildNoticeMessage(`:raised_hand: ${truncateMrkdwn(renderSentence(rejection.detail), 1000)}`);
 }

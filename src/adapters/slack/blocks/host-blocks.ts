@@ -11,7 +11,7 @@ import { encodeInstanceButtonValue } from '../button-values.js';
 import { button, context, divider, section, type SlackMessage } from './block-kit.js';
 import { slackDate } from './format.js';
 import { VERDICT_LABEL } from './report-blocks.js';
-import { code, escapeMrkdwn, fitLines, plural, truncate } from './mrkdwn.js';
+import { code, escapeText, fitLines, plural, truncate } from './mrkdwn.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
 // the single report's labels, plus one for an instance that could not be read
@@ -22,7 +22,7 @@ const MAX_STALE_BUTTONS = 20;
 
 function line(i: HostInstanceLine): string {
   const locks = i.locks === 0 ? 'no lock' : `${plural(i.locks, 'lock')}${i.staleLocks > 0 ? ` (${i.staleLocks} stale)` : ''}`;
-  return `• ${escapeMrkdwn(truncate(i.name, 80))} ${code(i.id)} · ${code(i.status)} · ${locks}${i.reason ? ` — ${escapeMrkdwn(truncate(i.reason, 160))}` : ''}`;
+  return `• ${code(truncate(i.name, 80))} ${code(i.id)} · ${code(i.status)} · ${locks}${i.reason ? ` — ${escapeText(truncate(i.reason, 160))}` : ''}`;
 }
 
 function staleBlock(i: HostInstanceLine): KnownBlock {
@@ -44,15 +44,15 @@ function listSection(verdict: HostLineVerdict, items: HostInstanceLine[]): Known
 export function buildHostMessage(outcome: HostOutcome): SlackMessage {
   if (outcome.kind === 'host_not_found') {
     return {
-      text: `NOT FOUND: no compute host ${outcome.host}`,
+      text: `NOT FOUND: no compute host ${code(outcome.host)}`,
       blocks: [section(`:mag: *NOT FOUND* — Nova has no nova-compute service and no instance on host ${code(outcome.host)}.`), context(`Host names as in ${code('openstack compute service list')}.`)],
     };
   }
   const s = outcome.summary;
   const counts = (['stale', 'unknown', 'error', 'alive', 'unlocked'] as const).filter((v) => s.counts[v] > 0).map((v) => `${s.counts[v]} ${v === 'error' ? 'not read' : v}`);
-  const head = `:desktop_computer: *${escapeMrkdwn(s.host)}* is ${HOST_STATE[s.hostState] ?? s.hostState} · ${plural(s.instances.length, 'instance')}${counts.length ? `: ${counts.join(', ')}` : ''}`;
+  const head = `:desktop_computer: ${code(s.host)} is ${HOST_STATE[s.hostState] ?? s.hostState} · ${plural(s.instances.length, 'instance')}${counts.length ? `: ${counts.join(', ')}` : ''}`;
   const blocks: KnownBlock[] = [section(head)];
-  if (s.evidence.length > 0) blocks.push(context(escapeMrkdwn(s.evidence.join(' · '))));
+  if (s.evidence.length > 0) blocks.push(context(escapeText(s.evidence.join(' · '))));
   const stale = s.instances.filter((i) => i.verdict === 'stale');
   if (stale.length > 0) {
     blocks.push(divider(), section(`${LABEL.stale} — ${plural(stale.length, 'instance')} with a dead lock owner: request each fix (a second engineer approves).`));
@@ -62,5 +62,5 @@ export function buildHostMessage(outcome: HostOutcome): SlackMessage {
   const rest = (['unknown', 'error', 'alive', 'unlocked'] as const).map((v) => [v, s.instances.filter((i) => i.verdict === v)] as const).filter(([, items]) => items.length > 0);
   if (rest.length > 0) blocks.push(divider(), ...rest.map(([v, items]) => listSection(v, items)));
   blocks.push(context(`Observed ${slackDate(s.observedAt)} · ${code('/vmlocks <uuid>')} shows the evidence of one instance; unknown ones: check again in a minute.`));
-  return { text: `${s.host}: ${plural(s.instances.length, 'instance')}${counts.length ? ` (${counts.join(', ')})` : ''}`, blocks: blocks.slice(0, SLACK_LIMITS.blocksPerMessage) };
+  return { text: `${code(s.host)}: ${plural(s.instances.length, 'instance')}${counts.length ? ` (${counts.join(', ')})` : ''}`, blocks: blocks.slice(0, SLACK_LIMITS.blocksPerMessage) };
 }

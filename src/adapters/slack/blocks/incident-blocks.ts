@@ -7,16 +7,16 @@ import type { IncidentEvent } from '../../../ports.js';
 import { toProgressLines } from './approval-view.js';
 import { context, section, type SlackMessage } from './block-kit.js';
 import { durationBetween, formatDuration, slackDate } from './format.js';
-import { code, escapeKeepingMentions, escapeMrkdwn, fitLines, mention, plural, truncate, truncateMrkdwn } from './mrkdwn.js';
+import { code, escapeText, fitLines, mention, plural, truncate, truncateMrkdwn } from './mrkdwn.js';
 import { progressLineText, STEP_STATUS_ICON } from './progress-text.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
 function fix(r: FixRequest): string {
-  return `fix ${code(r.id)} of ${escapeMrkdwn(truncate(r.instanceName, 255))} ${code(r.instanceId)}`;
+  return `fix ${code(r.id)} of ${code(truncate(r.instanceName, 255))} ${code(r.instanceId)}`;
 }
 
 function plain(text: string, max = 500): string {
-  return escapeKeepingMentions(truncate(text, max));
+  return escapeText(truncate(text, max));
 }
 
 const FINISHED: Record<string, string> = {
@@ -35,8 +35,6 @@ export function incidentSentence(event: IncidentEvent): string {
       return `:white_check_mark: ${mention(r.decidedBy ?? 'unknown')} approved ${fix(r)}, requested by ${mention(r.requestedBy)}.`;
     case 'denied':
       return `:no_entry_sign: ${mention(r.decidedBy ?? 'unknown')} denied ${fix(r)}: ${plain(r.denyReason ?? 'no reason given')}`;
-    case 'refused':
-      return `:raised_hand: ${mention(event.userId)} could not decide ${fix(r)}: ${plain(event.reason)}`;
     case 'expired':
       return `:hourglass: ${fix(r)} expired at ${slackDate(r.finishedAt ?? r.expiresAt)} without a decision. Nothing was changed.`;
     case 'step': {

@@ -2,7 +2,7 @@
 import type { InstanceRef } from '../../../core/ids.js';
 import type { InspectOutcome } from '../../../services/types.js';
 import { context, section, type SlackMessage } from './block-kit.js';
-import { code, escapeMrkdwn, fitLines, plural, truncate } from './mrkdwn.js';
+import { code, fitLines, plural, truncate } from './mrkdwn.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
 type Candidates = Extract<InspectOutcome, { kind: 'ambiguous' }>['candidates'];
@@ -19,7 +19,7 @@ export function buildNotFoundMessage(ref: InstanceRef): SlackMessage {
     ? `Check the UUID (${code('openstack server show <uuid>')}); deleted instances are not listed.`
     : `Check the name, or use the UUID (${code('openstack server list --all-projects --name <name>')}).`;
   return {
-    text: `NOT FOUND: ${ref.kind === 'uuid' ? ref.id : truncate(ref.name, 255)}`,
+    text: `NOT FOUND: ${code(ref.kind === 'uuid' ? ref.id : truncate(ref.name, 255))}`,
     blocks: [section(`:mag: *NOT FOUND* — ${what}.`), context(hint)],
   };
 }
@@ -27,10 +27,10 @@ export function buildNotFoundMessage(ref: InstanceRef): SlackMessage {
 export function buildAmbiguousMessage(ref: InstanceRef, candidates: Candidates): SlackMessage {
   const name = truncate(describeRef(ref), 255);
   const lines = candidates.map((c) =>
-    `• ${code(c.id)} · host ${c.host === null ? 'none' : code(c.host)} · ${code(c.status)} · ${escapeMrkdwn(truncate(c.name, 100))}`);
+    `• ${code(c.id)} · host ${c.host === null ? 'none' : code(c.host)} · ${code(c.status)} · ${code(truncate(c.name, 100))}`);
   const list = fitLines(lines, SLACK_LIMITS.sectionText, (n) => `…and ${plural(n, 'more instance')}`);
   return {
-    text: `AMBIGUOUS: ${plural(candidates.length, 'instance')} named ${name}; use the UUID`,
+    text: `AMBIGUOUS: ${plural(candidates.length, 'instance')} named ${code(name)}; use the UUID`,
     blocks: [
       section(`:twisted_rightwards_arrows: *AMBIGUOUS* — ${plural(candidates.length, 'instance is', 'instances are')} named ${code(name)}; use the UUID:`),
       section(list),

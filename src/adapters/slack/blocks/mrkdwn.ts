@@ -1,17 +1,36 @@
 /**
  * Text helpers for Slack's `mrkdwn`. Slack treats `&`, `<` and `>` as control characters in every text object
- * (docs.slack.dev, "Formatting text for app surfaces": escaping), so anything that came from Ceph, Nova or a user
- * passes through `escapeMrkdwn` before it is placed in a message.
+ * (docs.slack.dev, "Formatting text for app surfaces": escaping): `<!channel>`, `<@U…>` and `<url|label>` are live
+ * tokens. Anything that came from Ceph, Nova, a user or an error passes through `escapeText` (or `code`, which uses
+ * it) before it is placed in any field of a message; mentions are made only by `mention` from ids held as data.
  */
+import { sentenceParts, type Sentence } from '../../../core/sentence.js';
 
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+// C0 and C1 controls (newline and tab kept), and the bidi overrides/isolates that can make text read backwards.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * THE escaping of external text for Slack: the three control characters become entities and invisible control
+ * characters become U+FFFD. Formatting characters (`*_~`) cannot be escaped in mrkdwn; names are shown in code spans
+ * (`code`), where they are inert.
+ */
+export function escapeText(text: string): string {
+  return text.replace(CONTROL, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A code span. A backtick would end the span early, so a value holding one is shown as escaped plain text. */
+/**
+ * A code span: external text shown literally (no formatting, no link, no mention inside). A backtick would end the
+ * span early, so it is shown as the look-alike U+02CB; line breaks become spaces.
+ */
 export function code(text: string): string {
-  const oneLine = text.replace(/[\r\n]+/g, ' ');
-  return oneLine.includes('`') ? escapeMrkdwn(oneLine) : `\`${escapeMrkdwn(oneLine)}\``;
+  const oneLine = text.replace(/[\r\n]+/g, ' ').replace(/`/g, '\u02CB');
+  return `\`${escapeText(oneLine)}\``;
+}
+
+/** A Sentence (core/sentence.ts) as mrkdwn: literal parts escaped, user references as mentions. */
+export function renderSentence(s: Sentence): string {
+  return sentenceParts(s).map((p) => (typeof p === 'string' ? escapeText(p) : mention(p.userId))).join('');
 }
 
 /** Cuts plain (unescaped) text to `max` characters, marking the cut with an ellipsis. */
@@ -89,12 +108,4 @@ export function fitLines(lines: readonly string[], max: number, more: (left: num
     used = needed;
   }
   return kept.join('\n');
-}
-
-/**
- * Escapes a sentence written by the services for Slack, keeping user mentions (`<@U123>`) working: the only
- * token passed through, so a name from Nova cannot smuggle `<!channel>` or a link into a message.
- */
-export function escapeKeepingMentions(text: string): string {
-  return escapeMrkdwn(text).replace(/&lt;@([UW][A-Z0-9]{2,30})&gt;/g, '<@$1>');
 }

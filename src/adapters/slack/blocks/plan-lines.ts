@@ -1,7 +1,7 @@
 /** The fix plan as display lines, shared by the report and the approval message: each step with its exact command. */
 import type { FixStep, StepName } from '../../../core/fix-plan-types.js';
 import { formatArgv, formatHttpRequest } from './format.js';
-import { code, escapeMrkdwn, packLines, plural } from './mrkdwn.js';
+import { code, escapeText, packLines, plural } from './mrkdwn.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
 export interface PlanLine {
@@ -29,7 +29,7 @@ export function toPlanLines(plan: readonly FixStep[]): PlanLine[] {
 }
 
 function planLineText(line: PlanLine, index: number): string {
-  const head = `${index + 1}. ${escapeMrkdwn(line.description)}`;
+  const head = `${index + 1}. ${escapeText(line.description)}`;
   return line.command === null ? head : `${head}\n      ${code(line.command)}`;
 }
 

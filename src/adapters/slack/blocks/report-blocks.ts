@@ -9,7 +9,7 @@ import type { InstanceId } from '../../../core/ids.js';
 import { actions, button, context, divider, section, type SlackMessage } from './block-kit.js';
 import { renderDisk, summariseDisks } from './disk-section.js';
 import { slackDate } from './format.js';
-import { code, escapeMrkdwn, fitLines, plural, truncate } from './mrkdwn.js';
+import { code, escapeText, fitLines, plural, truncate, truncateMrkdwn } from './mrkdwn.js';
 import { planCommandSummary, planSections } from './plan-lines.js';
 import type { ReportView } from './report-view.js';
 import { SLACK_LIMITS } from './slack-limits.js';
@@ -35,7 +35,7 @@ function hostLine(view: ReportView): string {
     unknown: `nova-compute state unknown${seen}`,
   };
   const status = i.hostStatus ? ` · host_status ${code(i.hostStatus)}` : '';
-  const disabled = i.hostDisabledReason ? ` · disabled: ${escapeMrkdwn(truncate(i.hostDisabledReason, 200))}` : '';
+  const disabled = i.hostDisabledReason ? ` · disabled: ${escapeText(truncate(i.hostDisabledReason, 200))}` : '';
   return `Host ${code(i.host)} — ${state[i.hostState]}${status}${disabled}`;
 }
 
@@ -43,7 +43,7 @@ function instanceSection(view: ReportView): KnownBlock {
   const i = view.instance;
   const task = i.taskState ? ` · task ${code(i.taskState)}` : '';
   return section([
-    `*Instance* ${escapeMrkdwn(truncate(i.name, 255))} ${code(i.id)}`,
+    `*Instance* ${code(truncate(i.name, 255))} ${code(i.id)}`,
     `Status ${code(i.status)} · vm_state ${code(i.vmState ?? 'unknown')} · power ${code(i.powerState)}${task}`,
     hostLine(view),
   ].join('\n'));
@@ -51,7 +51,7 @@ function instanceSection(view: ReportView): KnownBlock {
 
 function evidenceSection(view: ReportView): KnownBlock | null {
   if (view.evidence.length === 0) return null;
-  const lines = view.evidence.map((e) => `• ${escapeMrkdwn(truncate(e, MAX_EVIDENCE_SENTENCE))}`);
+  const lines = view.evidence.map((e) => `• ${escapeText(truncate(e, MAX_EVIDENCE_SENTENCE))}`);
   return section(fitLines(['*Evidence*', ...lines], SLACK_LIMITS.sectionText, (n) => `…and ${plural(n, 'more sentence')}`));
 }
 
@@ -77,7 +77,7 @@ function buttons(view: ReportView): Button[] {
 }
 
 export function buildReportMessage(view: ReportView): SlackMessage {
-  const head: KnownBlock[] = [section(`${VERDICT_LABEL[view.verdict]} — ${escapeMrkdwn(view.summary)}`), instanceSection(view)];
+  const head: KnownBlock[] = [section(`${VERDICT_LABEL[view.verdict]} — ${code(truncate(view.instance.name, 255))}: ${escapeText(view.summary)}`), instanceSection(view)];
   const evidence = evidenceSection(view);
   if (evidence) head.push(evidence);
   head.push(divider());
@@ -97,7 +97,7 @@ export function buildReportMessage(view: ReportView): SlackMessage {
 
   const word = view.verdict.toUpperCase();
   return {
-    text: truncate(`${word}: ${view.summary}`, SLACK_LIMITS.fallbackText),
+    text: truncateMrkdwn(`${word}: ${code(truncate(view.instance.name, 255))}: ${escapeText(view.summary)}`, SLACK_LIMITS.fallbackText),
     blocks: [...head, ...disks.map(section), ...tail],
   };
 }

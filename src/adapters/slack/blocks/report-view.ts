@@ -31,7 +31,7 @@ export interface DiskView {
 
 export interface ReportView {
   verdict: InstanceReport['verdict'];
-  /** The one-line summary after the verdict word. */
+  /** The one-line summary after the verdict word and the instance name (plain text, escaped where shown). */
   summary: string;
   instance: {
     id: string;
@@ -85,7 +85,7 @@ function hostPhrase(report: InstanceReport): string | null {
   return null;
 }
 
-/** "1 stale lock on 1 disk; compute-1 is down" and the like. */
+/** "1 stale lock on 1 disk; compute-1 is down" and the like (the instance name is shown beside it, in a code span). */
 export function reportSummary(report: InstanceReport): string {
   const locks = report.disks.flatMap((d) => d.locks);
   const count = (v: LockVerdict): number => locks.filter((l) => l.verdict === v).length;
@@ -110,7 +110,7 @@ export function reportSummary(report: InstanceReport): string {
       break;
   }
   if (host !== null) parts.push(host);
-  return `${report.instance.name}: ${parts.join('; ')}`;
+  return parts.join('; ');
 }
 
 export function toReportView(report: InstanceReport, plan: readonly FixStep[]): ReportView {

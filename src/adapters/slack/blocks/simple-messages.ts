@@ -1,6 +1,6 @@
 /** The short messages: help, usage error, rate limit, generic error, progress notes. Pure. */
 import { context, section, type SlackMessage } from './block-kit.js';
-import { code, escapeMrkdwn, truncate, truncateMrkdwn } from './mrkdwn.js';
+import { code, escapeText, truncate, truncateMrkdwn } from './mrkdwn.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 import { formatDuration } from './format.js';
 
@@ -34,7 +34,7 @@ export function buildHelpMessage(): SlackMessage {
 
 /** For bad input: what was wrong and how to call the command. */
 export function buildUsageMessage(problem: string, usage = '/vmlocks <instance name or UUID>'): SlackMessage {
-  return one(`:warning: ${escapeMrkdwn(truncate(problem, 300))}. Usage: ${code(usage)} or ${code('/vmlocks help')}.`);
+  return one(`:warning: ${escapeText(truncate(problem, 300))}. Usage: ${code(usage)} or ${code('/vmlocks help')}.`);
 }
 
 /** Over the per-user command limit (`limit`: the configured count per window, when the caller knows it). */
@@ -46,12 +46,12 @@ export function buildRateLimitMessage(retryAfterMs: number, limit?: { count: num
 
 /** An unexpected failure: the user gets the reference that is in the log line. `action` is mrkdwn, e.g. "check `vm-1`". */
 export function buildErrorMessage(action: string, ref: string): SlackMessage {
-  return one(`:x: Could not ${action} (ref ${escapeMrkdwn(ref)}). Nothing was changed.`);
+  return one(`:x: Could not ${action} (ref ${escapeText(ref)}). Nothing was changed.`);
 }
 
 /** An error that carries its own message for users (`userMessage`), shown as is (escaped). */
 export function buildUserErrorMessage(userMessage: string): SlackMessage {
-  return one(`:x: ${escapeMrkdwn(truncate(userMessage, 2000))}`);
+  return one(`:x: ${escapeText(truncate(userMessage, 2000))}`);
 }
 
 /** Said at once, before the (slower) inspection. */

@@ -9,6 +9,8 @@ import { code } from '../blocks/mrkdwn.js';
 import { answerFailure } from './failure.js';
 import type { HandlerDeps, InteractionArgs } from './handler-deps.js';
 import { readClick, refuseMalformedClick } from './read-click.js';
+import { admit } from './admit.js';
+import { actorOfInteraction } from '../payloads.js';
 import { replyEphemeral } from './reply.js';
 
 export function createApproveFixHandler(deps: HandlerDeps) {
@@ -17,6 +19,7 @@ export function createApproveFixHandler(deps: HandlerDeps) {
     const click = readClick(body, ACTION_IDS.approveFix, RequestButtonValue);
     if (!click.ok || !respond) return refuseMalformedClick(deps, 'approve', click.ok ? 'no response_url' : click.error, respond);
     const { user, value } = click.value;
+    if (!(await admit(deps, actorOfInteraction(click.value.body), respond))) return;
     deps.metrics.commands.inc({ kind: 'approve' });
     try {
       const result = await deps.fixes.decide({ requestId: value.requestId, userId: user, decision: 'approve' });

@@ -7,6 +7,8 @@ import { buildRateLimitMessage } from '../blocks/simple-messages.js';
 import { answerFailure } from './failure.js';
 import type { HandlerDeps, InteractionArgs } from './handler-deps.js';
 import { readClick, refuseMalformedClick } from './read-click.js';
+import { admit } from './admit.js';
+import { actorOfInteraction } from '../payloads.js';
 import { replaceOriginal, replyEphemeral } from './reply.js';
 
 export function createCheckAgainHandler(deps: HandlerDeps) {
@@ -15,6 +17,7 @@ export function createCheckAgainHandler(deps: HandlerDeps) {
     const click = readClick(body, ACTION_IDS.checkAgain, InstanceButtonValue);
     if (!click.ok || !respond) return refuseMalformedClick(deps, 'check_again', click.ok ? 'no response_url' : click.error, respond);
     const { user, value } = click.value;
+    if (!(await admit(deps, actorOfInteraction(click.value.body), respond))) return;
     deps.metrics.commands.inc({ kind: 'check_again' });
     try {
       const gate = await deps.commandLimiter.take(user);

@@ -11,6 +11,8 @@ import { callSlack } from '../slack-call.js';
 import { answerFailure } from './failure.js';
 import type { HandlerDeps, InteractionArgs } from './handler-deps.js';
 import { readClick, refuseMalformedClick } from './read-click.js';
+import { admit } from './admit.js';
+import { actorOfInteraction } from '../payloads.js';
 
 export function createDenyFixHandler(deps: HandlerDeps) {
   return async ({ body, ack, respond }: InteractionArgs): Promise<void> => {
@@ -18,6 +20,7 @@ export function createDenyFixHandler(deps: HandlerDeps) {
     const click = readClick(body, ACTION_IDS.denyFix, RequestButtonValue);
     if (!click.ok) return refuseMalformedClick(deps, 'deny', click.error, respond);
     const { user, value } = click.value;
+    if (!(await admit(deps, actorOfInteraction(click.value.body), respond))) return;
     deps.metrics.commands.inc({ kind: 'deny' });
     try {
       await callSlack(deps.metrics, 'views.open', ViewsOpenAnswer, () =>

@@ -9,7 +9,8 @@ import { buildDenyResultModal, denyRefusalText } from '../blocks/deny-modal.js';
 import { code } from '../blocks/mrkdwn.js';
 import { buildNoticeMessage } from '../blocks/simple-messages.js';
 import { sendDirectMessage } from '../direct-message.js';
-import { DenyViewSubmissionBody } from '../payloads.js';
+import { actorOfInteraction, DenyViewSubmissionBody } from '../payloads.js';
+import { ACCESS_REFUSED_TEXT, admit } from './admit.js';
 import { failureMessage, newRef } from './failure.js';
 import type { HandlerDeps, ViewSubmissionArgs } from './handler-deps.js';
 import { settleWithin } from './settle-within.js';
@@ -31,6 +32,9 @@ export function createDenyModalSubmitHandler(deps: HandlerDeps) {
     if (reason === '') return ack({ response_action: 'errors', errors: { [DENY_REASON_BLOCK_ID]: 'Say why the fix is denied.' } });
     const user = parsed.data.user.id;
     const { requestId } = meta.value;
+    if (!(await admit(deps, actorOfInteraction(parsed.data)))) {
+      return ack({ response_action: 'update', view: buildDenyResultModal(ACCESS_REFUSED_TEXT) });
+    }
     deps.metrics.commands.inc({ kind: 'deny_submit' });
     const action = `deny fix ${code(requestId)}`;
 

@@ -5,6 +5,7 @@ import type { CommandLimiter } from '../../../ports.js';
 import type { FixWorkflow, InspectService } from '../../../services/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
+import type { AccessGuard } from '../access/access-guard.js';
 
 export interface HandlerDeps {
   logger: Logger;
@@ -12,10 +13,13 @@ export interface HandlerDeps {
   inspect: InspectService;
   fixes: FixWorkflow;
   commandLimiter: CommandLimiter;
+  /** Who may see and act (DESIGN.md §5); every handler asks it before doing anything. */
+  access: AccessGuard;
+  /** Channels where reports are posted for everyone (incident channel, VMLOCKS_CHANNELS); elsewhere ephemeral. */
+  reportChannels: ReadonlySet<string>;
   /** Our WebClient (timeout, 429 handling and metrics), for views.open, chat.getPermalink and DMs. */
   web: WebClient;
-  /** The per-user limit, for the rate-limit message ("You have run N commands…"); unknown if absent. */
-  /** The per-user command limit, for the wording of the refusal. */
+  /** The per-user command limit, for the wording of the refusal ("You have run N commands…"); unknown if absent. */
   commandLimit?: { count: number; windowMs: number };
   /** How long a modal submission may wait for the decision before the modal is closed (Slack allows 3 s). */
   viewAckDeadlineMs: number;

@@ -7,6 +7,12 @@ export async function replyEphemeral(respond: Respond, m: SlackMessage): Promise
   await respond({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks });
 }
 
+/** A report: for everyone in the channel where reports may be posted (DESIGN.md §5), otherwise only for the user. */
+export async function replyReport(respond: Respond, m: SlackMessage, channel: string, reportChannels: ReadonlySet<string>): Promise<void> {
+  if (reportChannels.has(channel)) await replyInChannel(respond, m);
+  else await replyEphemeral(respond, m);
+}
+
 /** Everyone in the channel sees it. */
 export async function replyInChannel(respond: Respond, m: SlackMessage): Promise<void> {
   await respond({ response_type: 'in_channel', text: m.text, blocks: m.blocks });

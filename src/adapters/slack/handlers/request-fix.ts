@@ -7,11 +7,12 @@ import { InstanceButtonValue } from '../button-values.js';
 import { buildRequestRefusedMessage, buildRequestSentMessage } from '../blocks/fix-request-messages.js';
 import { code } from '../blocks/mrkdwn.js';
 import { buildRateLimitMessage } from '../blocks/simple-messages.js';
-import { channelOf } from '../payloads.js';
 import { answerFailure } from './failure.js';
 import type { HandlerDeps, InteractionArgs } from './handler-deps.js';
 import { locate } from './permalink.js';
 import { readClick, refuseMalformedClick } from './read-click.js';
+import { admit } from './admit.js';
+import { actorOfInteraction, channelOf } from '../payloads.js';
 import { replyEphemeral } from './reply.js';
 
 export function createRequestFixHandler(deps: HandlerDeps) {
@@ -20,6 +21,7 @@ export function createRequestFixHandler(deps: HandlerDeps) {
     const click = readClick(body, ACTION_IDS.requestFix, InstanceButtonValue);
     if (!click.ok || !respond) return refuseMalformedClick(deps, 'request_fix', click.ok ? 'no response_url' : click.error, respond);
     const { user, value } = click.value;
+    if (!(await admit(deps, actorOfInteraction(click.value.body), respond))) return;
     const channel = channelOf(click.value.body);
     deps.metrics.commands.inc({ kind: 'request_fix' });
     try {

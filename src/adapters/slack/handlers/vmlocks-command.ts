@@ -1,7 +1,8 @@
 /**
  * `/vmlocks <text>`. Acknowledged at once (Slack wants the HTTP answer within 3 s, before any Ceph or Nova work),
  * then answered through the response_url: help, usage, rate limit and progress only to the user; the report in the
- * channel (`response_type: in_channel` works without the bot being a member).
+ * channel where reports may be posted (`response_type: in_channel` works without the bot being a member), otherwise
+ * only to the user. Only operators get anything but a short refusal (admit.ts).
  */
 import { parseHostName, parseInstanceRef, type InstanceRef } from '../../../core/ids.js';
 import { buildHostMessage } from '../blocks/host-blocks.js';
@@ -11,10 +12,11 @@ import { code, truncate } from '../blocks/mrkdwn.js';
 import {
   buildCheckingMessage, buildHelpMessage, buildRateLimitMessage, buildUsageMessage,
 } from '../blocks/simple-messages.js';
-import { SlashCommandBody } from '../payloads.js';
+import { actorOfCommand, SlashCommandBody } from '../payloads.js';
+import { admit } from './admit.js';
 import { answerFailure } from './failure.js';
 import type { HandlerDeps, InteractionArgs } from './handler-deps.js';
-import { replyEphemeral, replyInChannel } from './reply.js';
+import { replyEphemeral, replyReport } from './reply.js';
 
 export type CommandRequest =
   | { kind: 'help' }
@@ -57,12 +59,14 @@ export function createVmlocksCommandHandler(deps: HandlerDeps) {
         await replyEphemeral(respond, buildRateLimitMessage(gate.retryAfterMs, deps.commandLimit));
         return;
       }
+      if (!(await admit(deps, actorOfCommand(parsed.data), respond))) return;
+      const channel = parsed.data.channel_id;
       switch (request.kind) {
         case 'help':
           return await replyEphemeral(respond, buildHelpMessage());
         case 'host': {
           await replyEphemeral(respond, buildCheckingMessage(what));
-          return await replyInChannel(respond, buildHostMessage(await deps.inspect.inspectHost(request.host, user)));
+          return await replyReport(respond, buildHostMessage(await deps.inspect.inspectHost(request.host, user)), channel, deps.reportChannels);
         }
         case 'bad_host':
           return await replyEphemeral(respond, buildUsageMessage(request.problem, '/vmlocks host <compute-host>'));
@@ -71,7 +75,7 @@ export function createVmlocksCommandHandler(deps: HandlerDeps) {
         case 'inspect': {
           await replyEphemeral(respond, buildCheckingMessage(what));
           const outcome = await deps.inspect.inspect(request.ref, user);
-          return await replyInChannel(respond, buildInspectOutcomeMessage(outcome));
+          return await replyReport(respond, buildInspectOutcomeMessage(outcome), channel, deps.reportChannels);
         }
       }
     } catch (err) {
