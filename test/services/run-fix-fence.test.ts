@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildFixPlan } from '../../src/core/fix-plan.js';
 import { createHarness, requestAndApprove, staleInstance, stepDetail } from './support/fix-harness.js';
+import { plainSentence } from '../../src/core/sentence.js';
 
 const SEVEN_DAYS = 7 * 24 * 3600;
 
@@ -47,7 +48,7 @@ describe('the gap between re-inspection and fencing', () => {
     const h = createHarness();
     const vm = staleInstance(h);
     const requested = await h.workflow.requestFix({ instanceId: vm.id, requestedBy: 'U0ALICE001', origin: null });
-    if (!requested.ok) throw new Error(requested.error.detail);
+    if (!requested.ok) throw new Error(plainSentence(requested.error.detail));
     const before = h.inspections();
     // the re-inspection's answer waited 40 s in the queue before fencing could start
     let once = true;
@@ -64,7 +65,7 @@ describe('the gap between re-inspection and fencing', () => {
     const h = createHarness();
     const vm = staleInstance(h);
     const requested = await h.workflow.requestFix({ instanceId: vm.id, requestedBy: 'U0ALICE001', origin: null });
-    if (!requested.ok) throw new Error(requested.error.detail);
+    if (!requested.ok) throw new Error(plainSentence(requested.error.detail));
     let once = true;
     h.afterInspect = () => {
       if (!once) return;

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createHarness, lock, requestAndApprove, spec, staleInstance, stepDetail, stepsOf } from './support/fix-harness.js';
+import { plainSentence } from '../../src/core/sentence.js';
 
 function withLiveVolume() {
   const h = createHarness();
@@ -52,7 +53,7 @@ describe('an unchecked object map is not a clean one', () => {
     const h = createHarness();
     const vm = staleInstance(h);
     const requested = await h.workflow.requestFix({ instanceId: vm.id, requestedBy: 'U0ALICE001', origin: null });
-    if (!requested.ok) throw new Error(requested.error.detail);
+    if (!requested.ok) throw new Error(plainSentence(requested.error.detail));
     h.ceph.failAlways('imageInfo', new Error('rbd: error opening image: (110) Connection timed out'), (a) => a[0] === vm.root);
     await h.workflow.decide({ requestId: requested.value.id, userId: 'U0BOB00002', decision: 'approve' });
     await h.workflow.idle();

@@ -5,6 +5,7 @@
  */
 import type { FixRequest, SlackMessageRef } from '../../../src/core/fix-request.js';
 import type { FixRunStep, IncidentEvent, Notifier } from '../../../src/ports.js';
+import { plainSentence, type Sentence } from '../../../src/core/sentence.js';
 
 export interface RecordedUpdate {
   ref: SlackMessageRef | null;
@@ -50,8 +51,8 @@ export class RecordingNotifier implements Notifier {
     return ref;
   }
 
-  async tellUser(userId: string, text: string): Promise<void> {
-    this.told.push({ userId, text });
+  async tellUser(userId: string, text: Sentence): Promise<void> {
+    this.told.push({ userId, text: plainSentence(text) });
   }
 
   /** The last update that reached a message (had a reference). */
