@@ -67,6 +67,8 @@ const BaseEnv = z.object({
   VMLOCKS_USER_COMMANDS_WINDOW: duration('1m'),
   VMLOCKS_FIX_BRAKE: positiveInt(10),
   VMLOCKS_FIX_BRAKE_WINDOW: duration('10m'),
+  VMLOCKS_BATCH_MAX: positiveInt(50),
+  VMLOCKS_BATCH_CONCURRENCY: positiveInt(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -120,6 +122,8 @@ function toBase(e: z.output<typeof BaseEnv>, env: NodeJS.ProcessEnv) {
       userCommands: e.VMLOCKS_USER_COMMANDS, userCommandsWindowMs: e.VMLOCKS_USER_COMMANDS_WINDOW,
       fixBrake: e.VMLOCKS_FIX_BRAKE, fixBrakeWindowMs: e.VMLOCKS_FIX_BRAKE_WINDOW,
     },
+    /** A whole host: a batch's cap and how many of its instances are fixed at once. */
+    batch: { max: e.VMLOCKS_BATCH_MAX, concurrency: e.VMLOCKS_BATCH_CONCURRENCY },
     /** The environment, for the OpenStack loader (OS_CLOUD, clouds.yaml, OS_*), which reads it as openstackclient does. */
     env,
   };

@@ -15,6 +15,8 @@ import { buildPorts } from './build-ports.js';
 import type { Config } from './config.js';
 import { healthRoutes, startHealthServer } from './health-server.js';
 import type { Clock } from './ports.js';
+import { createBatchWorkflow } from './services/batch-workflow.js';
+import { startBatchSweeper, reportInterruptedBatches } from './services/batch-lifecycle.js';
 import { createFixWorkflow } from './services/fix-workflow.js';
 import { createInspectService } from './services/inspect-instance.js';
 import { reportInterruptedRuns, startExpirySweeper } from './services/request-lifecycle.js';
@@ -33,7 +35,7 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   let ready = false;
   const store = openSqliteStore({ path: cfg.dbPath, logger, clock });
   const { ceph, nova, fixCeph } = await buildPorts(cfg, metrics);
-  const inspectDeps = { nova, novaPool: cfg.novaPool, cinderPools: cfg.cinderPools, clock, metrics, fenceExpiryMs: cfg.fenceExpiryMs };
+  const inspectDeps = { nova, novaPool: cfg.novaPool, cinderPools: cfg.cinderPools, clock, metrics, fenceExpiryMs: cfg.fenceExpiryMs, batchMax: cfg.batch.max };
   const inspect = createInspectService({ ...inspectDeps, ceph });
   // the run's re-inspections go through the fix door of the Ceph queue, like its commands
   const runInspect = createInspectService({ ...inspectDeps, ceph: fixCeph });
@@ -51,17 +53,24 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   const brake = createFixBrake({ store, limit: cfg.limits.fixBrake, windowMs: cfg.limits.fixBrakeWindowMs, clock, metrics, logger });
   const lifecycle = { store, audit: store, notifier, clock, logger, metrics };
   const watch = runWatch();
-  const fixes = createFixWorkflow({
+  const fixDeps = {
     ...lifecycle, approvers, brake, ceph: fixCeph, nova,
     approvalTtlMs: cfg.approvalTtlMs, rebootTimeoutMs: cfg.nova.rebootTimeoutMs, fenceExpiryMs: cfg.fenceExpiryMs, inspectById: runInspect.inspectById,
     runnerId: formatRunnerId(watch.self),
+  };
+  const fixes = createFixWorkflow(fixDeps);
+  // A whole host: each instance through the same per-instance runner (run-fix.ts), without the per-window brake.
+  const batches = createBatchWorkflow({
+    ...fixDeps, store, batchNotifier: notifier, batchConcurrency: cfg.batch.concurrency,
+    inspectHost: (host) => inspect.inspectHost(host, 'system'),
   });
+  const batchLifecycle = { store, audit: store, batchNotifier: notifier, clock, logger };
   const commandLimiter = createCommandLimiter({ perUser: cfg.limits.userCommands, windowMs: cfg.limits.userCommandsWindowMs, metrics, logger });
 
   const routes = healthRoutes(metrics, { ready: () => ready });
   const slack = createSlackApp({
     mode: s.VMLOCKS_SLACK_MODE, botToken: s.SLACK_BOT_TOKEN, signingSecret: s.SLACK_SIGNING_SECRET, appToken: s.SLACK_APP_TOKEN,
-    port: s.PORT, slackApiUrl: s.SLACK_API_URL, logger, metrics, inspect, fixes, commandLimiter,
+    port: s.PORT, slackApiUrl: s.SLACK_API_URL, logger, metrics, inspect, fixes, batches, commandLimiter,
     access: {
       policy: { operators: s.VMLOCKS_OPERATORS, operatorGroup: s.VMLOCKS_OPERATOR_GROUP }, approvers, groupMembers,
       reportChannels: [s.VMLOCKS_INCIDENT_CHANNEL, ...s.VMLOCKS_CHANNELS],
@@ -74,8 +83,11 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
 
   // A run that was going when the last process died is reported, never resumed; overdue requests expire.
   await reportInterruptedRuns(lifecycle, watch);
+  await reportInterruptedBatches(batchLifecycle, watch);
   const sweeper = startExpirySweeper(lifecycle, cfg.approvalTtlMs, watch);
   await sweeper.sweep();
+  const batchSweeper = startBatchSweeper(batchLifecycle, cfg.approvalTtlMs, watch);
+  await batchSweeper.sweep();
   ready = true;
   logger.info({ event: 'started', mode: s.VMLOCKS_SLACK_MODE, port: slack.port() ?? s.PORT, db: cfg.dbPath }, 'vmlocks is running');
 
@@ -83,8 +95,10 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
     async stop() {
       ready = false;
       sweeper.stop();
+      batchSweeper.stop();
       await slack.stop();
       health?.close();
+      await batches.idle();
       await fixes.idle();
       await notifier.stop();
       store.close();

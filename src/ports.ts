@@ -9,6 +9,7 @@ import type {
 import type { FixRequest, RequestState, SlackMessageRef } from './core/fix-request.js';
 import type { StepName } from './core/fix-plan-types.js';
 import type { Sentence } from './core/sentence.js';
+import type { BatchItem, BatchState, HostBatch } from './core/host-batch.js';
 
 /** What one external command or HTTP request did; written verbatim to the audit log. */
 export interface CommandRecord {
@@ -154,4 +155,27 @@ export interface ApproverDirectory {
 /** Per-key (Slack user) command limit. Over the limit the caller is told when to retry; nothing is dropped silently. */
 export interface CommandLimiter {
   take(key: string): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }>;
+}
+
+/** Host batches (core/host-batch.ts): one open batch per host, decided with compare-and-set like fix requests. */
+export interface BatchStore {
+  /** Throws a StoreError `host_busy` carrying `existing` when the host already has an open batch. */
+  createBatch(batch: HostBatch): void;
+  getBatch(id: string): HostBatch | null;
+  findOpenBatch(host: string): HostBatch | null;
+  /** Atomically moves a batch from one of `from` to `to` and applies `patch`; false when someone else moved it. */
+  transitionBatch(id: string, from: BatchState[], to: BatchState, patch?: Partial<HostBatch>): boolean;
+  updateBatch(id: string, patch: Partial<Pick<HostBatch, 'approvalMessage' | 'heartbeatAt' | 'outcome'>>): void;
+  updateBatchItem(batchId: string, instanceId: InstanceId, patch: Partial<Pick<BatchItem, 'status' | 'reason' | 'requestId'>>): void;
+  listBatchesByState(states: BatchState[]): HostBatch[];
+}
+
+/** Batch events: the Slack adapter renders them (one approval message updated in place, one summary). */
+export interface BatchNotifier {
+  /** Posts the batch approval message and, in its thread, every instance with its planned steps. */
+  postBatchApprovalMessage(batch: HostBatch): Promise<SlackMessageRef>;
+  /** Re-renders the approval message in place (progress: done / failed / skipped / remaining). */
+  updateBatchMessage(batch: HostBatch): Promise<void>;
+  /** One post to the incident channel: requested, decided, or the summary at the end. Never throws. */
+  notifyBatch(event: { kind: 'requested' | 'denied' | 'expired' | 'summary' | 'refused'; batch: HostBatch; userId?: string; reason?: string }): Promise<void>;
 }

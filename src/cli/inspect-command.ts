@@ -12,6 +12,7 @@ import type { BaseConfig } from '../config.js';
 import { userMessageOf } from '../services/describe-error.js';
 import { createInspectService } from '../services/inspect-instance.js';
 import { formatHostOutcome, formatOutcome } from './format-report.js';
+import { hostJson } from '../core/host-json.js';
 
 export interface CliIo {
   out(text: string): void;
@@ -23,7 +24,7 @@ const actor = (): string => `cli:${process.env.USER ?? 'unknown'}`;
 async function inspectService(cfg: BaseConfig) {
   const metrics = createMetrics();
   const ports = await buildPorts(cfg, metrics);
-  return createInspectService({ ...ports, novaPool: cfg.novaPool, cinderPools: cfg.cinderPools, clock: { now: () => new Date() }, metrics, fenceExpiryMs: cfg.fenceExpiryMs });
+  return createInspectService({ ...ports, novaPool: cfg.novaPool, cinderPools: cfg.cinderPools, clock: { now: () => new Date() }, metrics, fenceExpiryMs: cfg.fenceExpiryMs, batchMax: cfg.batch.max });
 }
 
 /** Unexpected failures: the adapter's userMessage, or a reference that is in the log. Exit 1. */
@@ -67,7 +68,7 @@ export async function hostCommand(cfg: BaseConfig, text: string, opts: { json: b
   }
   try {
     const outcome = await (await inspectService(cfg)).inspectHost(host.value, actor());
-    io.out(opts.json ? JSON.stringify(outcome.kind === 'host_report' ? outcome.summary : { host: host.value, verdict: 'not_found' }, null, 2) : formatHostOutcome(outcome));
+    io.out(opts.json ? JSON.stringify(outcome.kind === 'host_report' ? hostJson(outcome.summary, outcome.batch) : { host: host.value, verdict: 'not_found' }, null, 2) : formatHostOutcome(outcome));
     return outcome.kind === 'host_report' ? 0 : 2;
   } catch (e) {
     return failed('host', `host ${text}`, e, io, logger);

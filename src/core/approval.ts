@@ -15,7 +15,10 @@ export const DECIDABLE_FROM: readonly RequestState[] = ['pending'];
 
 export type Decision = { state: RequestState; patch: Partial<FixRequest> };
 
-function isPastExpiry(request: FixRequest, at: string): boolean {
+/** What a decision reads of a request: a single fix request, or a host batch seen as one (batch-approval.ts). */
+export type Decidable = Pick<FixRequest, 'state' | 'requestedBy' | 'expiresAt' | 'decidedBy' | 'decidedAt'>;
+
+function isPastExpiry(request: Decidable, at: string): boolean {
   return isoToMs(at) >= isoToMs(request.expiresAt);
 }
 
@@ -25,7 +28,7 @@ const PAST: Partial<Record<RequestState, string>> = {
 };
 
 /** Why a request that is no longer pending cannot be decided, for the user who clicked. */
-function notPending(request: FixRequest, at: string): Rejection {
+function notPending(request: Decidable, at: string): Rejection {
   if (request.state === 'expired') {
     return { code: 'expired', detail: `This request expired at ${formatClock(request.expiresAt, at)} without a decision; ask for the fix again if it is still needed.` };
   }
@@ -36,11 +39,11 @@ function notPending(request: FixRequest, at: string): Rejection {
   return { code: 'already_decided', detail: sentence`${who} already ${verb} this request${when}${now}.` };
 }
 
-function expired(request: FixRequest, at: string): Rejection {
+function expired(request: Decidable, at: string): Rejection {
   return { code: 'expired', detail: `This request expired at ${formatClock(request.expiresAt, at)}; ask for the fix again if it is still needed.` };
 }
 
-function approve(request: FixRequest, e: Extract<DecisionEvent, { type: 'approve' }>): Result<Decision, Rejection> {
+function approve(request: Decidable, e: Extract<DecisionEvent, { type: 'approve' }>): Result<Decision, Rejection> {
   if (e.userId === request.requestedBy) {
     return err({ code: 'self_approval', detail: 'You requested this fix; a second engineer must approve it.' });
   }
@@ -50,7 +53,7 @@ function approve(request: FixRequest, e: Extract<DecisionEvent, { type: 'approve
   return ok({ state: 'approved', patch: { state: 'approved', decidedBy: e.userId, decidedAt: e.at } });
 }
 
-function deny(request: FixRequest, e: Extract<DecisionEvent, { type: 'deny' }>): Result<Decision, Rejection> {
+function deny(request: Decidable, e: Extract<DecisionEvent, { type: 'deny' }>): Result<Decision, Rejection> {
   const isRequester = e.userId === request.requestedBy;
   if (!isRequester && !e.isAuthorised) {
     return err({ code: 'not_authorised', detail: 'Only an approver or the requester can deny this fix.' });
@@ -65,7 +68,7 @@ function deny(request: FixRequest, e: Extract<DecisionEvent, { type: 'deny' }>):
 }
 
 /** Decides a fix request: approve, deny (or withdraw), or expire. Rejections are sentences for the user. */
-export function decide(request: FixRequest, event: DecisionEvent): Result<Decision, Rejection> {
+export function decide(request: Decidable, event: DecisionEvent): Result<Decision, Rejection> {
   if (!DECIDABLE_FROM.includes(request.state)) return err(notPending(request, event.at));
   const isDue = isPastExpiry(request, event.at);
   switch (event.type) {

@@ -3,6 +3,8 @@
  * Nova limiters bound the calls; this bounds how many snapshots are in memory and in flight at once).
  */
 import { summariseHost, type HostInstanceResult } from '../core/host-summary.js';
+import { DEFAULT_BATCH_MAX, planBatch } from '../core/host-batch.js';
+import type { FixPlanOptions } from '../core/fix-plan.js';
 import { err, ok, type Result } from '../core/result.js';
 import type { ComputeServiceView, NovaInstanceView } from '../core/snapshot.js';
 import type { InstanceReport } from '../core/report.js';
@@ -16,7 +18,12 @@ export interface InspectHostDeps {
   reportFor(server: NovaInstanceView): Promise<InstanceReport>;
   /** Instances diagnosed at once (default 8). */
   parallel?: number;
+  /** VMLOCKS_BATCH_MAX, shown with the batch plan (default 50). */
+  batchMax?: number;
+  /** The plan options of each instance's plan (the fence expiry). */
+  planOptions?: FixPlanOptions;
 }
+
 
 async function settle<T>(work: Promise<T>): Promise<Result<T, string>> {
   try {
@@ -48,5 +55,6 @@ export async function inspectHost(deps: InspectHostDeps, host: string): Promise<
   const results = await mapLimited(servers, deps.parallel ?? 8, async (server): Promise<HostInstanceResult> => ({
     id: server.id, name: server.name, status: server.status, report: await settle(deps.reportFor(server)),
   }));
-  return { kind: 'host_report', summary: summariseHost(host, service, results, deps.clock.now().toISOString()) };
+  const batch = planBatch(host, results, deps.batchMax ?? DEFAULT_BATCH_MAX, deps.planOptions ?? {});
+  return { kind: 'host_report', summary: summariseHost(host, service, results, deps.clock.now().toISOString()), batch };
 }

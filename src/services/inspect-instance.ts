@@ -17,6 +17,8 @@ export interface InspectDeps extends ObserveDeps {
   metrics?: Metrics;
   /** VMLOCKS_FENCE_EXPIRY, for the plan's fence argv (default 7 days). */
   fenceExpiryMs?: number;
+  /** VMLOCKS_BATCH_MAX, for the host view's batch plan. */
+  batchMax?: number;
 }
 
 /** A placeholder view when Nova cannot be reached but the user gave a UUID: Ceph can still be read. */
@@ -68,7 +70,7 @@ export function createInspectService(deps: InspectDeps): InspectService & { insp
       return { kind: 'report', report, plan: buildFixPlan(report, planOptions(deps.fenceExpiryMs)) };
     },
 
-    inspectHost: (host: string) => inspectHost({ nova: deps.nova, clock: deps.clock, reportFor: (server) => reportFor(server) }, host),
+    inspectHost: (host: string) => inspectHost({ nova: deps.nova, clock: deps.clock, reportFor: (server) => reportFor(server), planOptions: planOptions(deps.fenceExpiryMs), ...(deps.batchMax === undefined ? {} : { batchMax: deps.batchMax }) }, host),
 
     /** A fresh report by UUID (the run's re-inspection); null when Nova says the instance is gone. */
     async inspectById(id: InstanceId): Promise<InstanceReport | null> {

@@ -4,6 +4,7 @@ import type { FixStep } from '../core/fix-plan-types.js';
 import type { FixRequest, Rejection } from '../core/fix-request.js';
 import type { InstanceReport } from '../core/report.js';
 import type { HostSummary } from '../core/host-summary.js';
+import type { BatchPlan, HostBatch } from '../core/host-batch.js';
 import type { Result } from '../core/result.js';
 import type { Sentence } from '../core/sentence.js';
 import type { ResolveResult } from '../ports.js';
@@ -28,11 +29,25 @@ export interface FixWorkflow {
 }
 
 export type HostOutcome =
-  | { kind: 'host_report'; summary: HostSummary }
+  /** `batch`: the plan of one request for every stale instance of the host (core/host-batch.ts). */
+  | { kind: 'host_report'; summary: HostSummary; batch?: BatchPlan }
   | { kind: 'host_not_found'; host: string };
 
 export interface InspectService {
   inspect(ref: InstanceRef, actor: string): Promise<InspectOutcome>;
   /** Every instance of a compute host (`/vmlocks host <host>`): the first look after a power loss. */
   inspectHost(host: string, actor: string): Promise<HostOutcome>;
+}
+
+export interface BatchRefusal {
+  code: 'not_stale' | 'already_open' | 'not_found' | 'over_cap';
+  detail: Sentence;
+  /** The open batch of the same host (code `already_open`). */
+  existing?: HostBatch;
+}
+
+/** One request for every stale instance of a compute host: request → decide → run (services/batch-workflow.ts). */
+export interface BatchWorkflow {
+  requestBatch(input: { host: string; requestedBy: string; origin: { channel: string; user: string } | null }): Promise<Result<HostBatch, BatchRefusal>>;
+  decide(input: { batchId: string; userId: string; decision: 'approve' | 'deny'; reason?: string }): Promise<Result<HostBatch, Rejection>>;
 }

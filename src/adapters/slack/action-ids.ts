@@ -8,6 +8,10 @@ export const ACTION_IDS = {
   checkAgain: 'vmlocks.check_again',
   approveFix: 'vmlocks.approve_fix',
   denyFix: 'vmlocks.deny_fix',
+  /** A whole host: "Request fix for all N stale" on the host view, Approve / Deny on the batch approval message. */
+  requestBatch: 'vmlocks.request_batch',
+  approveBatch: 'vmlocks.approve_batch',
+  denyBatch: 'vmlocks.deny_batch',
 } as const;
 
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];

@@ -5,7 +5,7 @@
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import type { RetryOptions, WebClient } from '@slack/web-api';
 import type { ApproverDirectory, CommandLimiter } from '../../ports.js';
-import type { FixWorkflow, InspectService } from '../../services/types.js';
+import type { BatchWorkflow, FixWorkflow, InspectService } from '../../services/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createAccessGuard, type OperatorPolicy } from './access/access-guard.js';
@@ -34,6 +34,7 @@ export interface SlackAppOptions {
   metrics: Metrics;
   inspect: InspectService;
   fixes: FixWorkflow;
+  batches?: BatchWorkflow;
   commandLimiter: CommandLimiter;
   /** Who may see and act (DESIGN.md §5). */
   access: SlackAccessOptions;
@@ -108,6 +109,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   registerHandlers(app, {
     logger: opts.logger, metrics: opts.metrics, inspect: opts.inspect, fixes: opts.fixes, commandLimiter: opts.commandLimiter, web,
     access, reportChannels: new Set(opts.access.reportChannels),
+    ...(opts.batches ? { batches: opts.batches } : {}),
     viewAckDeadlineMs: opts.viewAckDeadlineMs ?? 2000,
     ...(opts.commandLimit === undefined ? {} : { commandLimit: opts.commandLimit }),
   });

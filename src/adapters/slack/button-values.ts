@@ -4,7 +4,7 @@
  * message without its `message` field (DESIGN.md §5), so a value carries the one id needed to look the rest up.
  */
 import { z } from 'zod';
-import { parseInstanceId, type InstanceId } from '../../core/ids.js';
+import { parseHostName, parseInstanceId, type InstanceId } from '../../core/ids.js';
 import { err, ok, type Result } from '../../core/result.js';
 
 /** A fix request id as the store creates them (UUID, ULID, nanoid): no spaces, no mark-up. */
@@ -25,6 +25,29 @@ export type InstanceButtonValue = z.infer<typeof InstanceButtonValue>;
 /** `vmlocks.approve_fix`, `vmlocks.deny_fix` and the deny modal's private_metadata: the request id only. */
 export const RequestButtonValue = z.strictObject({ requestId: RequestId });
 export type RequestButtonValue = z.infer<typeof RequestButtonValue>;
+
+const HostText = z.string().transform((text, ctx): string => {
+  const parsed = parseHostName(text);
+  if (parsed.ok) return parsed.value;
+  ctx.addIssue({ code: 'custom', message: parsed.error });
+  return z.NEVER;
+});
+
+/** `vmlocks.request_batch`: the compute host of the host view. */
+export const HostButtonValue = z.strictObject({ host: HostText });
+export type HostButtonValue = z.infer<typeof HostButtonValue>;
+
+/** `vmlocks.approve_batch`, `vmlocks.deny_batch`: the batch id only (the deny modal carries it as a request id). */
+export const BatchButtonValue = z.strictObject({ batchId: RequestId });
+export type BatchButtonValue = z.infer<typeof BatchButtonValue>;
+
+export function encodeHostButtonValue(host: string): string {
+  return JSON.stringify({ host });
+}
+
+export function encodeBatchButtonValue(batchId: string): string {
+  return JSON.stringify({ batchId });
+}
 
 export function encodeInstanceButtonValue(instanceId: InstanceId): string {
   return JSON.stringify({ instanceId });

@@ -8,10 +8,11 @@ import Bottleneck from 'bottleneck';
 import { WebClientEvent, type WebClient } from '@slack/web-api';
 import type { FixRequest, SlackMessageRef } from '../../core/fix-request.js';
 import type { Sentence } from '../../core/sentence.js';
-import type { FixRunStep, IncidentEvent, Notifier } from '../../ports.js';
+import type { BatchNotifier, FixRunStep, IncidentEvent, Notifier } from '../../ports.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { buildApprovalMessage } from './blocks/approval-blocks.js';
+import { createSlackBatchNotifier } from './batch-notifier.js';
 import { toApprovalView } from './blocks/approval-view.js';
 import type { SlackMessage } from './blocks/block-kit.js';
 import { buildIncidentMessage } from './blocks/incident-blocks.js';
@@ -38,7 +39,7 @@ export interface SlackNotifierOptions {
   storedMessage?: (requestId: string) => SlackMessageRef | null;
 }
 
-export interface SlackNotifier extends Notifier {
+export interface SlackNotifier extends Notifier, BatchNotifier {
   /** Waits for the queued posts to be sent, then refuses new ones (shutdown). */
   stop(): Promise<void>;
 }
@@ -74,6 +75,7 @@ export function createSlackNotifier(opts: SlackNotifierOptions): SlackNotifier {
       client.chat.postMessage({ channel, text: m.text, blocks: m.blocks })));
 
   return {
+    ...createSlackBatchNotifier({ client, metrics, logger, incidentChannel: opts.incidentChannel, approvalsChannel, spaced, priority: PRIORITY }),
     async notify(event: IncidentEvent): Promise<void> {
       try {
         await post(opts.incidentChannel, buildIncidentMessage(event), PRIORITY.event);

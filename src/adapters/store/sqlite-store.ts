@@ -4,10 +4,11 @@
  * makes a writer wait for the lock instead of failing with SQLITE_BUSY, and every decision is a compare-and-set.
  */
 import Database from 'better-sqlite3';
-import type { AuditLog, Clock } from '../../ports.js';
+import type { AuditLog, BatchStore, Clock } from '../../ports.js';
 import type { Logger } from '../observability/logger.js';
 import { migrate, readSchemaVersion } from './migrate.js';
 import { createSqliteAuditLog } from './sqlite-audit-log.js';
+import { createSqliteBatchStore } from './sqlite-batch-store.js';
 import { createSqliteFixRequestStore, type SqliteFixRequestStore } from './sqlite-fix-request-store.js';
 
 export interface SqliteStoreOptions {
@@ -19,7 +20,7 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
-export interface SqliteStore extends SqliteFixRequestStore, AuditLog {
+export interface SqliteStore extends SqliteFixRequestStore, AuditLog, BatchStore {
   readonly path: string;
   readonly schemaVersion: number;
   /** The connection's settings as SQLite reports them (for diagnostics and tests). */
@@ -59,6 +60,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
   return {
     ...createSqliteFixRequestStore(db, clock),
     ...createSqliteAuditLog(db),
+    ...createSqliteBatchStore(db, clock),
     path: opts.path,
     schemaVersion,
     connectionSettings: () => ({

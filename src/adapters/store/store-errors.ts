@@ -1,5 +1,6 @@
 /** The store's coded errors (bolt's errors.ts pattern): one class per kind, fields tell the cases apart. */
 import type { FixRequest } from '../../core/fix-request.js';
+import type { HostBatch } from '../../core/host-batch.js';
 
 export type StoreErrorCode =
   | 'schema_too_new' // the file was written by a newer vmlocks
@@ -39,5 +40,19 @@ export class InstanceBusyError extends Error {
       `${existing.instanceName} (${existing.instanceId}) already has an open fix request ${existing.id} ` +
       `(${existing.state}, asked by ${existing.requestedBy} at ${existing.requestedAt}). ` +
       'Decide or wait for that one before asking again.';
+  }
+}
+
+/** A compute host already has an open (pending or running) batch: the unique index of migration 003 is the mutex. */
+export class HostBusyError extends Error {
+  override readonly name = 'HostBusyError';
+  readonly code = 'host_busy';
+  readonly existing: HostBatch;
+  readonly userMessage: string;
+
+  constructor(existing: HostBatch, opts: { cause?: unknown } = {}) {
+    super(`host ${existing.host} already has open batch ${existing.id} (${existing.state})`, { cause: opts.cause });
+    this.existing = existing;
+    this.userMessage = `${existing.host} already has an open batch ${existing.id} (${existing.state}, asked by ${existing.requestedBy}). Follow that one.`;
   }
 }

@@ -13,6 +13,10 @@ import { slackDate } from './format.js';
 import { VERDICT_LABEL } from './report-blocks.js';
 import { code, escapeText, fitLines, plural, truncate } from './mrkdwn.js';
 import { SLACK_LIMITS } from './slack-limits.js';
+import { buildBatchRequestButton } from './batch-button.js';
+import { DEFAULT_BATCH_MAX } from '../../../core/host-batch.js';
+
+export { buildBatchRequestButton } from './batch-button.js';
 
 // the single report's labels, plus one for an instance that could not be read
 const LABEL: Record<HostLineVerdict, string> = { ...VERDICT_LABEL, error: ':x: *NOT READ*' };
@@ -55,7 +59,9 @@ export function buildHostMessage(outcome: HostOutcome): SlackMessage {
   if (s.evidence.length > 0) blocks.push(context(escapeText(s.evidence.join(' · '))));
   const stale = s.instances.filter((i) => i.verdict === 'stale');
   if (stale.length > 0) {
-    blocks.push(divider(), section(`${LABEL.stale} — ${plural(stale.length, 'instance')} with a dead lock owner: request each fix (a second engineer approves).`));
+    blocks.push(divider(), section(`${LABEL.stale} — ${plural(stale.length, 'instance')} with a dead lock owner: request them all at once, or each fix on its own (a second engineer approves).`));
+    const all = buildBatchRequestButton(s.host, outcome.batch?.instances.length ?? stale.length, outcome.batch?.max ?? DEFAULT_BATCH_MAX);
+    if (all) blocks.push(all);
     blocks.push(...stale.slice(0, MAX_STALE_BUTTONS).map(staleBlock));
     if (stale.length > MAX_STALE_BUTTONS) blocks.push(listSection('stale', stale.slice(MAX_STALE_BUTTONS)));
   }

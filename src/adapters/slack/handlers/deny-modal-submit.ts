@@ -3,6 +3,8 @@
  * 3 s; the decision is awaited for `viewAckDeadlineMs` so that a refusal can be shown in the modal. A slower
  * decision closes the modal and its refusal (or failure) reaches the user by DM.
  */
+import type { Rejection } from '../../../core/fix-request.js';
+import type { Result } from '../../../core/result.js';
 import { DENY_REASON_ACTION_ID, DENY_REASON_BLOCK_ID } from '../action-ids.js';
 import { RequestButtonValue, parseJsonValue } from '../button-values.js';
 import { buildDenyResultModal, denyRefusalText } from '../blocks/deny-modal.js';
@@ -39,7 +41,11 @@ export function createDenyModalSubmitHandler(deps: HandlerDeps) {
     const action = `deny fix ${code(requestId)}`;
 
     // Through a promise chain, so that even a synchronous throw is answered in the modal, not lost to Bolt.
-    const decision = Promise.resolve().then(() => deps.fixes.decide({ requestId, userId: user, decision: 'deny', reason }));
+    // A host batch's Deny opens the same modal with the batch id (`hb-…`, services/request-batch.ts).
+    const batches = deps.batches;
+    const decision = Promise.resolve().then((): Promise<Result<unknown, Rejection>> => (requestId.startsWith('hb-') && batches
+      ? batches.decide({ batchId: requestId, userId: user, decision: 'deny', reason })
+      : deps.fixes.decide({ requestId, userId: user, decision: 'deny', reason })));
     const early = await settleWithin(decision, deps.viewAckDeadlineMs);
     if (early.state === 'fulfilled') {
       if (early.value.ok) return ack();

@@ -2,7 +2,7 @@
 import type { RespondArguments, ViewResponseAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { CommandLimiter } from '../../../ports.js';
-import type { FixWorkflow, InspectService } from '../../../services/types.js';
+import type { BatchWorkflow, FixWorkflow, InspectService } from '../../../services/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { AccessGuard } from '../access/access-guard.js';
@@ -12,6 +12,8 @@ export interface HandlerDeps {
   metrics: Metrics;
   inspect: InspectService;
   fixes: FixWorkflow;
+  /** One request for a whole host (absent: the batch buttons answer that this vmlocks does not take batches). */
+  batches?: BatchWorkflow;
   commandLimiter: CommandLimiter;
   /** Who may see and act (DESIGN.md §5); every handler asks it before doing anything. */
   access: AccessGuard;
