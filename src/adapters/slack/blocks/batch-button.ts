@@ -6,7 +6,7 @@ import type { ActionsBlock } from '@slack/types';
 import { ACTION_IDS } from '../action-ids.js';
 import { encodeHostButtonValue } from '../button-values.js';
 import { actions, button } from './block-kit.js';
-import { plural, truncate } from './mrkdwn.js';
+import { escapeMrkdwn, plural, truncate } from './mrkdwn.js';
 
 /** Block id of the actions block that holds the button (unique per message). */
 export const BATCH_REQUEST_BLOCK_ID = 'vmlocks.batch_request';

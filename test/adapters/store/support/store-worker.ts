@@ -12,6 +12,7 @@ import { createMetrics } from '../../../../src/adapters/observability/metrics.js
 import { parseInstanceId } from '../../../../src/core/ids.js';
 import type { Notifier } from '../../../../src/ports.js';
 import { decideRequest } from '../../../../src/services/decide-request.js';
+import { decideBatch } from '../../../../src/services/decide-batch.js';
 import { sampleRequest } from './sample-request.js';
 
 export const ContenderTask = z.discriminatedUnion('kind', [
@@ -20,6 +21,8 @@ export const ContenderTask = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('create'), instanceId: z.string(), userId: z.string() }),
   // the real approval service (decideRequest) with the real fix brake, on this connection
   z.object({ kind: z.literal('approve_via_service'), requestId: z.string(), userId: z.string(), brakeLimit: z.number().int().positive() }),
+  // the real batch approval service (decideBatch) on this connection: a win is a batch run started
+  z.object({ kind: z.literal('approve_batch'), batchId: z.string(), userId: z.string() }),
 ]);
 export type ContenderTask = z.infer<typeof ContenderTask>;
 
@@ -56,7 +59,18 @@ async function approveViaService(store: SqliteStore, task: Extract<ContenderTask
   return result.ok ? { won: true, busy: false } : { won: false, busy: false, refusal: result.error.code };
 }
 
-function attempt(store: SqliteStore, task: Exclude<ContenderTask, { kind: 'approve_via_service' }>): ContenderOutcome {
+async function approveBatch(store: SqliteStore, task: Extract<ContenderTask, { kind: 'approve_batch' }>): Promise<ContenderOutcome> {
+  let started = 0;
+  const result = await decideBatch({
+    store, audit: store, clock: { now: () => new Date() }, logger: silent, runnerId: `test/${process.pid}/worker`,
+    approvers: { isApprover: async () => true },
+    batchNotifier: { postBatchApprovalMessage: async () => ({ channel: 'C0INCIDENT', ts: '1.000001' }), updateBatchMessage: async () => {}, notifyBatch: async () => {} },
+    startBatch: () => { started += 1; },
+  }, { batchId: task.batchId, userId: task.userId, decision: 'approve' });
+  return result.ok && started === 1 ? { won: true, busy: false } : { won: false, busy: false, ...(result.ok ? {} : { refusal: result.error.code }) };
+}
+
+function attempt(store: SqliteStore, task: Exclude<ContenderTask, { kind: 'approve_via_service' | 'approve_batch' }>): ContenderOutcome {
   if (task.kind === 'approve') return { won: store.transition(task.requestId, ['pending'], 'approved', { decidedBy: task.userId }), busy: false };
   if (task.kind === 'start_run') return { won: store.transition(task.requestId, ['approved'], 'running'), busy: false };
   const instanceId = parseInstanceId(task.instanceId);
@@ -79,7 +93,7 @@ async function race(arm: ArmMessage, post: (m: WorkerMessage) => void): Promise<
     return await Promise.all(arm.tasks.map(async (task, i) => {
       const store = stores[i];
       if (!store) throw new Error(`no connection for task ${i}`);
-      return task.kind === 'approve_via_service' ? approveViaService(store, task) : attempt(store, task);
+      return task.kind === 'approve_via_service' ? approveViaService(store, task) : task.kind === 'approve_batch' ? approveBatch(store, task) : attempt(store, task);
     }));
   } finally {
     for (const s of stores) s.close();
