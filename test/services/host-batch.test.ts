@@ -73,6 +73,8 @@ describe('a host batch', () => {
     expect(slack.batchPosts).toHaveLength(1);
     expect(slack.batchEvents.map((e) => e.kind)).toEqual(['summary']);
     expect(slack.batchUpdates.at(-1)?.state).toBe('finished');
+    // a batch does not consume the per-window fix brake (README "The brake and batches")
+    expect(store.countRunsStartedSince('1970-01-01T00:00:00.000Z')).toBe(0);
     const actions = store.list({ requestId: batch.id }).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['batch_request', 'batch_approve', 'batch_item', 'batch_finish']));
   });
