@@ -25,7 +25,7 @@ export function buildBatchRequestButton(host: string, staleCount: number, max: n
         title: `Request a fix of ${plural(staleCount, 'instance')}?`,
         text: overCap
           ? `${staleCount} is more than VMLOCKS_BATCH_MAX (${max}): vmlocks will refuse this batch. Request the instances one by one, or raise the cap.`
-          : `vmlocks inspects every instance of ${truncate(host, 100)} again and asks a second engineer to approve all ${staleCount} at once; nothing runs before that.`,
+          : `vmlocks inspects every instance of ${escapeMrkdwn(truncate(host, 100))} again and asks a second engineer to approve all ${staleCount} at once; nothing runs before that.`,
         confirm: 'Request fix',
         deny: 'Cancel',
       },
