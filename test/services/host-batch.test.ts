@@ -14,6 +14,7 @@ import { createBatchWorkflow } from '../../src/services/batch-workflow.js';
 import { requestFix } from '../../src/services/request-fix.js';
 import type { HostOutcome } from '../../src/services/types.js';
 import { FakeCloud, RecordingNotifiers, fakeInstance } from './support/fake-cloud.js';
+import { plainSentence } from '../../src/core/sentence.js';
 
 const REQUESTER = 'U0REQUESTER';
 const APPROVER = 'U0APPROVER';
@@ -48,7 +49,7 @@ describe('a host batch', () => {
   async function requestAndApprove(cloud: FakeCloud, opts: { concurrency?: number } = {}): Promise<HostBatch> {
     const wf = workflow(cloud, opts);
     const requested = await wf.requestBatch({ host: 'compute-1', requestedBy: REQUESTER, origin: null });
-    if (!requested.ok) throw new Error(requested.error.detail);
+    if (!requested.ok) throw new Error(plainSentence(requested.error.detail));
     const approved = await wf.decide({ batchId: requested.value.id, userId: APPROVER, decision: 'approve' });
     expect(approved.ok).toBe(true);
     await wf.idle();
@@ -83,7 +84,7 @@ describe('a host batch', () => {
     const cloud = new FakeCloud([1, 2, 3].map((n) => fakeInstance(n)));
     const wf = workflow(cloud);
     const requested = await wf.requestBatch({ host: 'compute-1', requestedBy: REQUESTER, origin: null });
-    if (!requested.ok) throw new Error(requested.error.detail);
+    if (!requested.ok) throw new Error(plainSentence(requested.error.detail));
     // after the request: vm-01's lock is replaced by a new owner's, and someone requests a single fix of vm-02
     const one = cloud.instances.get(fakeInstance(1).id);
     if (one?.lock) one.lock = { ...one.lock, id: 'auto 999' as never };
@@ -116,7 +117,7 @@ describe('a host batch', () => {
     const cloud = new FakeCloud([1, 2, 3].map((n) => fakeInstance(n)));
     const wf = workflow(cloud, { concurrency: 1 });
     const requested = await wf.requestBatch({ host: 'compute-1', requestedBy: REQUESTER, origin: null });
-    if (!requested.ok) throw new Error(requested.error.detail);
+    if (!requested.ok) throw new Error(plainSentence(requested.error.detail));
     cloud.failInspect = () => true;
     await wf.decide({ batchId: requested.value.id, userId: APPROVER, decision: 'approve' });
     await wf.idle();
@@ -142,7 +143,7 @@ describe('a host batch', () => {
     const cloud = new FakeCloud([1, 2].map((n) => fakeInstance(n)));
     const wf = workflow(cloud);
     const requested = await wf.requestBatch({ host: 'compute-1', requestedBy: REQUESTER, origin: null });
-    if (!requested.ok) throw new Error(requested.error.detail);
+    if (!requested.ok) throw new Error(plainSentence(requested.error.detail));
     const self = await wf.decide({ batchId: requested.value.id, userId: REQUESTER, decision: 'approve' });
     expect(self.ok ? null : self.error.code).toBe('self_approval');
     const outsider = await wf.decide({ batchId: requested.value.id, userId: 'U0OUTSIDER', decision: 'approve' });
@@ -157,7 +158,7 @@ describe('a host batch', () => {
     const cloud = new FakeCloud([1, 2, 3].map((n) => fakeInstance(n)));
     const wf = workflow(cloud);
     const requested = await wf.requestBatch({ host: 'compute-1', requestedBy: REQUESTER, origin: null });
-    if (!requested.ok) throw new Error(requested.error.detail);
+    if (!requested.ok) throw new Error(plainSentence(requested.error.detail));
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => wf.decide({ batchId: requested.value.id, userId: `U0APPROVER${i}`, decision: 'approve' })));
     await wf.idle();
     expect(results.filter((r) => r.ok)).toHaveLength(1);

@@ -7,6 +7,7 @@ import type { EntityAddr, ImageSpec, InstanceId, LockId, Locker } from '../../..
 import type { HostBatch } from '../../../src/core/host-batch.js';
 import type { InstanceReport, LockAssessment } from '../../../src/core/report.js';
 import type { BlocklistEntry, NovaInstanceView, RbdLock, RbdWatcher } from '../../../src/core/snapshot.js';
+import { plainSentence } from '../../../src/core/sentence.js';
 import type { BatchNotifier, CephPort, CommandRecord, HttpRecord, IncidentEvent, Notifier, NovaPort, WaitOutcome } from '../../../src/ports.js';
 
 export interface FakeInstance {
@@ -114,7 +115,7 @@ export class RecordingNotifiers {
     notify: async (e) => { this.events.push(e); },
     updateApprovalMessage: async (r) => { this.events.push({ kind: 'step', request: r, step: 'confirm', status: 'ok', detail: 'update', durationMs: 0 }); },
     postApprovalMessage: async () => ({ channel: 'C0INCIDENT', ts: '1.000001' }),
-    tellUser: async (_u, text) => { this.told.push(text); },
+    tellUser: async (_u, text) => { this.told.push(plainSentence(text)); },
   };
 
   readonly batchNotifier: BatchNotifier = {

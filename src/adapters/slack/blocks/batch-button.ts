@@ -6,7 +6,7 @@ import type { ActionsBlock } from '@slack/types';
 import { ACTION_IDS } from '../action-ids.js';
 import { encodeHostButtonValue } from '../button-values.js';
 import { actions, button } from './block-kit.js';
-import { escapeMrkdwn, plural, truncate } from './mrkdwn.js';
+import { escapeText, plural, truncate } from './mrkdwn.js';
 
 /** Block id of the actions block that holds the button (unique per message). */
 export const BATCH_REQUEST_BLOCK_ID = 'vmlocks.batch_request';
@@ -25,7 +25,7 @@ export function buildBatchRequestButton(host: string, staleCount: number, max: n
         title: `Request a fix of ${plural(staleCount, 'instance')}?`,
         text: overCap
           ? `${staleCount} is more than VMLOCKS_BATCH_MAX (${max}): vmlocks will refuse this batch. Request the instances one by one, or raise the cap.`
-          : `vmlocks inspects every instance of ${escapeMrkdwn(truncate(host, 100))} again and asks a second engineer to approve all ${staleCount} at once; nothing runs before that.`,
+          : `vmlocks inspects every instance of ${escapeText(truncate(host, 100))} again and asks a second engineer to approve all ${staleCount} at once; nothing runs before that.`,
         confirm: 'Request fix',
         deny: 'Cancel',
       },
