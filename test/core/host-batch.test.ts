@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decideBatch, pauseReason } from '../../src/core/batch-approval.js';
 import { checkBatchCap, countItems, planBatch, type HostBatch } from '../../src/core/host-batch.js';
 import { err, ok } from '../../src/core/result.js';
+import { plainSentence } from '../../src/core/sentence.js';
 import { disk, instanceId, liveLock, report, rootDisk, staleLock } from '../slack/samples.js';
 
 const at = '2026-12-04T10:00:00.000Z';
@@ -53,7 +54,7 @@ describe('the approval of a batch (the rules of a single fix)', () => {
     expect(code(decideBatch(batch(), { type: 'approve', userId: 'U0X', isAuthorised: false, at }))).toBe('not_authorised');
     expect(code(decideBatch(batch(), { type: 'approve', userId: 'U0APP', isAuthorised: true, at: '2026-12-04T10:15:00.000Z' }))).toBe('expired');
     const running = decideBatch(batch({ state: 'running', decidedBy: 'U0FIRST', decidedAt: at }), { type: 'approve', userId: 'U0APP', isAuthorised: true, at });
-    expect(running.ok ? '' : running.error.detail).toMatch(/<@U0FIRST> already approved this batch request/);
+    expect(running.ok ? '' : plainSentence(running.error.detail)).toMatch(/@U0FIRST already approved this batch request/);
   });
 
   it('denies with a reason and expires when due', () => {
