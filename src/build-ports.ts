@@ -2,7 +2,7 @@
  * Builds the outbound Ceph and Nova ports from the configuration, wrapped once in the shared limiters and the
  * metrics, so that the Slack and CLI paths share one queue each (issue: 50 commands never start 500 rbd).
  */
-import { createCephCli } from './adapters/ceph/index.js';
+import { createCephAdapter } from './adapters/ceph/index.js';
 import { coalesceReads } from './adapters/ceph/coalesce-reads.js';
 import { coalesceNovaReads } from './adapters/openstack/coalesce-reads.js';
 import { limitCephByPriority, limitNova } from './adapters/limits/index.js';
@@ -17,10 +17,14 @@ export interface OutboundPorts {
   nova: NovaPort;
   /** The same Ceph queue, for fix runs: their calls go before the diagnoses waiting (limit-ports.ts). */
   fixCeph: CephPort;
+  /** Ends what the ports keep open (the Ceph read helper). */
+  close(): Promise<void>;
 }
 
 export async function buildPorts(cfg: BaseConfig, metrics: Metrics): Promise<OutboundPorts> {
-  const cephCli = createCephCli({
+  const cephCli = createCephAdapter({
+    reads: cfg.ceph.reads,
+    baseEnv: cfg.env,
     ...(cfg.ceph.id ? { id: cfg.ceph.id } : {}),
     ...(cfg.ceph.conf ? { conf: cfg.ceph.conf } : {}),
     ...(cfg.ceph.keyring ? { keyring: cfg.ceph.keyring } : {}),
@@ -34,5 +38,6 @@ export async function buildPorts(cfg: BaseConfig, metrics: Metrics): Promise<Out
     // a fix reads fresh (no coalescing) and first
     fixCeph: cephQueue.fix,
     nova: coalesceNovaReads(limitNova(instrumentPort('nova', novaClient, metrics), { maxConcurrent: cfg.nova.concurrency, minTime: cfg.nova.minTimeMs, metrics })),
+    close: () => cephCli.close(),
   };
 }

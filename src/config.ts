@@ -55,6 +55,7 @@ const BaseEnv = z.object({
   CEPH_ID: z.string().trim().regex(/^(?!client\.)[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a CephX user id without "client.", e.g. vmlocks').optional(),
   CEPH_KEYRING: optionalText,
   VMLOCKS_CEPH_TIMEOUT: duration('10s'),
+  VMLOCKS_CEPH_READS: z.enum(['librados', 'cli'], { message: 'expected librados (one long-lived connection, the default) or cli (one rbd/ceph process per read)' }).default('librados'),
   VMLOCKS_NOVA_TIMEOUT: duration('10s'),
   VMLOCKS_REBOOT_TIMEOUT: duration('5m'),
   // explicit expiry of the fence (`ceph osd blocklist add <addr> <seconds>`); Ceph's own default is 1 h
@@ -111,7 +112,7 @@ function toBase(e: z.output<typeof BaseEnv>, env: NodeJS.ProcessEnv) {
     fenceExpiryMs: e.VMLOCKS_FENCE_EXPIRY,
     logLevel: e.LOG_LEVEL,
     ceph: {
-      conf: e.CEPH_CONF, id: e.CEPH_ID, keyring: e.CEPH_KEYRING, timeoutMs: e.VMLOCKS_CEPH_TIMEOUT,
+      conf: e.CEPH_CONF, id: e.CEPH_ID, keyring: e.CEPH_KEYRING, timeoutMs: e.VMLOCKS_CEPH_TIMEOUT, reads: e.VMLOCKS_CEPH_READS,
       concurrency: e.VMLOCKS_CEPH_CONCURRENCY, minTimeMs: e.VMLOCKS_CEPH_MIN_TIME,
     },
     nova: {

@@ -34,7 +34,8 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   const clock = systemClock;
   let ready = false;
   const store = openSqliteStore({ path: cfg.dbPath, logger, clock });
-  const { ceph, nova, fixCeph } = await buildPorts(cfg, metrics);
+  const ports = await buildPorts(cfg, metrics);
+  const { ceph, nova, fixCeph } = ports;
   const inspectDeps = { nova, novaPool: cfg.novaPool, cinderPools: cfg.cinderPools, clock, metrics, fenceExpiryMs: cfg.fenceExpiryMs, batchMax: cfg.batch.max };
   const inspect = createInspectService({ ...inspectDeps, ceph });
   // the run's re-inspections go through the fix door of the Ceph queue, like its commands
@@ -101,6 +102,7 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
       await batches.idle();
       await fixes.idle();
       await notifier.stop();
+      await ports.close();
       store.close();
     },
   };

@@ -37,32 +37,37 @@ export function classifyFailure(s: CliSettings, out: CliOutput, ctx: CallContext
   const said = lastLine(out.stderr);
   const message = `${ctx.action} ${ctx.target} failed (exit ${out.exitCode}): ${said}`;
 
-  if (out.exitCode === 110 || TIMED_OUT.test(out.stderr)) {
-    const seconds = cliTimeoutSeconds(s.timeoutMs);
-    return new CephTimeoutError(message, {
-      ...base, timeoutMs: s.timeoutMs,
-      userMessage: `Ceph did not answer \`${ctx.action}\` within ${seconds} s (${said}). Check that the monitors in CEPH_CONF are reachable ` +
-        'from this host and the OSDs are up (VMLOCKS_CEPH_TIMEOUT sets the limit).',
-    });
-  }
-  if (NO_CONNECTION.test(out.stderr)) {
-    const keyring = /unable to find a keyring/.test(out.stderr);
-    return new CephPermissionError(message, {
-      ...base, grant: `a keyring holding ${who}'s key`,
-      userMessage: keyring
-        ? `No keyring for ${who} was found: set CEPH_KEYRING (or the conf's keyring) to a file holding its key.`
-        : `Ceph refused to authenticate ${who}: check that the user exists (\`ceph auth get ${who}\`) and that CEPH_KEYRING holds its current key.`,
-    });
-  }
+  if (out.exitCode === 110 || TIMED_OUT.test(out.stderr)) return timeoutError(s, base, ctx, said, message);
+  if (NO_CONNECTION.test(out.stderr)) return connectRefused(who, base, /unable to find a keyring/.test(out.stderr), message);
   if (out.exitCode === 13 || DENIED.test(out.stderr)) return permissionError(who, out, ctx, message);
   const notFound = notFoundOf(out.stderr, ctx);
-  if (notFound !== null) {
-    return new CephNotFoundError(message, { ...base, ...notFound, userMessage: `${NOUN[notFound.what]} ${notFound.target} does not exist (${said}).` });
-  }
+  if (notFound !== null) return notFoundError(base, notFound.what, notFound.target, said, message);
   return new CephCommandError(message, { ...base, userMessage: commandFailedAdvice(out, ctx, said) });
 }
 
-function permissionError(who: string, out: CliOutput, ctx: CallContext, message: string): CephPermissionError {
+type ErrorBase = { argv: string[]; exitCode: number | null; stderr: string };
+
+/** No answer within the connection's own timeouts (client_mount_timeout, rados_*_op_timeout). */
+export function timeoutError(s: CliSettings, base: ErrorBase, ctx: CallContext, said: string, message: string): CephTimeoutError {
+  const seconds = cliTimeoutSeconds(s.timeoutMs);
+  return new CephTimeoutError(message, {
+    ...base, timeoutMs: s.timeoutMs,
+    userMessage: `Ceph did not answer \`${ctx.action}\` within ${seconds} s (${said}). Check that the monitors in CEPH_CONF are reachable ` +
+      'from this host and the OSDs are up (VMLOCKS_CEPH_TIMEOUT sets the limit).',
+  });
+}
+
+/** The monitors refused the user: no keyring at all, or a key they do not accept. */
+export function connectRefused(who: string, base: ErrorBase, noKeyring: boolean, message: string): CephPermissionError {
+  return new CephPermissionError(message, {
+    ...base, grant: `a keyring holding ${who}'s key`,
+    userMessage: noKeyring
+      ? `No keyring for ${who} was found: set CEPH_KEYRING (or the conf's keyring) to a file holding its key.`
+      : `Ceph refused to authenticate ${who}: check that the user exists (\`ceph auth get ${who}\`) and that CEPH_KEYRING holds its current key.`,
+  });
+}
+
+export function permissionError(who: string, out: CliOutput, ctx: CallContext, message: string): CephPermissionError {
   const base = { argv: out.argv, exitCode: out.exitCode, stderr: excerpt(out.stderr) };
   // EPERM (exit 1, "Operation not permitted") is what librbd gets from an OSD for a pool without caps
   const poolDenied = ctx.pool !== undefined && (out.exitCode === 1 || /Operation not permitted/.test(out.stderr));
@@ -86,6 +91,10 @@ function permissionError(who: string, out: CliOutput, ctx: CallContext, message:
 
 const NOUN = { pool: 'Pool', image: 'Image', lock: 'The lock on image' } as const;
 
+export function notFoundError(base: ErrorBase, what: 'pool' | 'image' | 'lock', target: string, said: string, message: string): CephNotFoundError {
+  return new CephNotFoundError(message, { ...base, what, target, userMessage: `${NOUN[what]} ${target} does not exist (${said}).` });
+}
+
 function notFoundOf(stderr: string, ctx: CallContext): { what: 'pool' | 'image' | 'lock'; target: string } | null {
   const pool = /error opening pool '([^']*)': \(2\)|listing images failed: \(2\)/.exec(stderr);
   if (pool !== null) return { what: 'pool', target: pool[1] ?? ctx.pool ?? ctx.target };
@@ -94,7 +103,7 @@ function notFoundOf(stderr: string, ctx: CallContext): { what: 'pool' | 'image' 
   return null;
 }
 
-function commandFailedAdvice(out: CliOutput, ctx: CallContext, said: string): string {
+export function commandFailedAdvice(out: CliOutput, ctx: CallContext, said: string): string {
   if (out.exitCode === 30) {
     return `\`${ctx.action}\` on ${ctx.target} could not take the image's exclusive lock (${said}): its owner is alive, ` +
       'or a dead owner could not be blocklisted. Check the image\'s watchers and locks before retrying.';

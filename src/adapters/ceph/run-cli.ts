@@ -67,11 +67,16 @@ function timeoutArgs(program: 'rbd' | 'ceph', seconds: number): string[] {
   return program === 'ceph' ? ['--connect-timeout', sec, ...common] : common;
 }
 
+/** `rbd|ceph <identity> <timeouts> <args>`: what runCli runs, and what an operator can run to repeat a helper read. */
+export function cliArgv(s: CliSettings, program: 'rbd' | 'ceph', args: string[]): string[] {
+  const command = program === 'rbd' ? s.rbdCommand : s.cephCommand;
+  return [command, ...identityArgs(s), ...timeoutArgs(program, cliTimeoutSeconds(s.timeoutMs)), ...args];
+}
+
 /** Runs `rbd|ceph <identity> <timeouts> <args>`; resolves with the output whatever the exit code, throws on timeout. */
 export async function runCli(s: CliSettings, program: 'rbd' | 'ceph', args: string[], timeoutMs = s.timeoutMs): Promise<CliOutput> {
-  const command = program === 'rbd' ? s.rbdCommand : s.cephCommand;
-  const fullArgs = [...identityArgs(s), ...timeoutArgs(program, cliTimeoutSeconds(s.timeoutMs)), ...args];
-  const argv = [command, ...fullArgs];
+  const argv = cliArgv(s, program, args);
+  const [command = program, ...fullArgs] = argv;
   const started = performance.now();
   const r = await execa(command, fullArgs, {
     reject: false, timeout: timeoutMs, forceKillAfterDelay: 1000, env: s.env, stdin: 'ignore', stripFinalNewline: false,

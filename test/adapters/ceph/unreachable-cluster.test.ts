@@ -1,6 +1,7 @@
 // Every adapter call against a cluster that does not answer (a conf naming a closed port on 127.0.0.1) fails with
-// the timed-out error, in bounded time: the CLIs get their own timeouts (without them rbd waits 300 s).
-// Runs the real rbd/ceph CLIs (ceph-common); no lab needed.
+// the timed-out error, in bounded time: the CLIs and the librados connection get their own timeouts (without them
+// rbd waits 300 s). Runs the real rbd/ceph CLIs (ceph-common) and the real read helper (python3-rados,
+// python3-rbd), both read paths; no lab needed.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CephTimeoutError, createCephCli, type CephCliOptions } from '../../../src/adapters/ceph/index.js';
+import { CephTimeoutError, createCephAdapter, type CephAdapter, type CephCliOptions, type CephReadsMode } from '../../../src/adapters/ceph/index.js';
 import type { CephPort } from '../../../src/ports.js';
 import type { EntityAddr, ImageSpec, LockId, Locker, PoolName } from '../../../src/core/ids.js';
 import { rejectionOf } from '../../support/ceph-expect.js';
@@ -35,9 +36,17 @@ beforeAll(async () => {
   options = { id: 'vmlocks', timeoutMs: TIMEOUT_MS, env: { CEPH_CONF: join(dir, 'ceph.conf'), CEPH_KEYRING: join(dir, 'ceph.client.vmlocks.keyring') } };
 });
 
-afterAll(() => {
+const adapters: CephAdapter[] = [];
+afterAll(async () => {
+  await Promise.all(adapters.map((a) => a.close()));
   if (dir !== '') rmSync(dir, { recursive: true, force: true });
 });
+
+function adapter(reads: CephReadsMode): CephAdapter {
+  const a = createCephAdapter({ ...options, reads });
+  adapters.push(a);
+  return a;
+}
 
 const spec = 'vms/0cab75e6-1f4b-4c8a-9d5e-3f1a2b7c9e01_disk' as ImageSpec;
 const calls: Array<[string, (c: CephPort) => Promise<unknown>]> = [
@@ -51,10 +60,10 @@ const calls: Array<[string, (c: CephPort) => Promise<unknown>]> = [
   ['rebuildObjectMap', (c) => c.rebuildObjectMap(spec)],
 ];
 
-describe('a cluster that does not answer', () => {
+describe.each(['cli', 'librados'] as const)('a cluster that does not answer (reads: %s)', (reads) => {
   it.concurrent.each(calls)('%s fails with the timed-out error within its timeout', async (_name, call) => {
     const started = performance.now();
-    const e = await rejectionOf(call(createCephCli(options)), CephTimeoutError);
+    const e = await rejectionOf(call(adapter(reads)), CephTimeoutError);
     const elapsed = performance.now() - started;
     expect(e.code).toBe('timeout');
     expect(e.userMessage).toMatch(/did not answer/);
