@@ -88,24 +88,30 @@ export async function observeInstance(
   deps: ObserveDeps, instance: NovaInstanceView, novaError?: string, cluster: ClusterReads = startClusterReads(deps),
 ): Promise<InspectionSnapshot> {
   const discoveryErrors: string[] = novaError === undefined ? [] : [novaError];
-  const [computeService, blocklist, hypervisors, ephemeral, volumes] = await Promise.all([
+  // the disks are read as soon as they are known, while Nova answers for the compute service: a diagnosis then takes
+  // about as long as its Nova calls
+  const diskReads = Promise.all([
+    findEphemeralDisks(deps, instance.id, cluster.novaPoolImages),
+    Promise.all((instance.volumeIds ?? []).map((v) => findVolumeDisk(deps, v))),
+  ]).then(async ([ephemeral, volumes]) => {
+    if (instance.volumeIds === null && novaError === undefined) {
+      discoveryErrors.push(`Nova's answer for ${instance.name} leaves out os-extended-volumes:volumes_attached, so its attached volumes could not be read`);
+    }
+    const refs: DiskRef[] = [];
+    if (ephemeral.ok) refs.push(...ephemeral.value);
+    else discoveryErrors.push(ephemeral.error);
+    for (const v of volumes) {
+      if (v.ok) refs.push(v.value);
+      else discoveryErrors.push(v.error);
+    }
+    return Promise.all(refs.map((ref) => observeDisk(deps, ref)));
+  });
+  const [computeService, blocklist, hypervisors, disks] = await Promise.all([
     novaError === undefined ? observeComputeService(deps, instance) : Promise.resolve(err(novaError)),
     cluster.blocklist,
     cluster.hypervisors,
-    findEphemeralDisks(deps, instance.id, cluster.novaPoolImages),
-    Promise.all((instance.volumeIds ?? []).map((v) => findVolumeDisk(deps, v))),
+    diskReads,
   ]);
-  if (instance.volumeIds === null && novaError === undefined) {
-    discoveryErrors.push(`Nova's answer for ${instance.name} leaves out os-extended-volumes:volumes_attached, so its attached volumes could not be read`);
-  }
-  const refs: DiskRef[] = [];
-  if (ephemeral.ok) refs.push(...ephemeral.value);
-  else discoveryErrors.push(ephemeral.error);
-  for (const v of volumes) {
-    if (v.ok) refs.push(v.value);
-    else discoveryErrors.push(v.error);
-  }
-  const disks = await Promise.all(refs.map((ref) => observeDisk(deps, ref)));
   return {
     observedAt: deps.clock.now().toISOString(),
     instance,
