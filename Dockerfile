@@ -1,4 +1,5 @@
-# vmlocks: the Slack bot, with the Ceph CLIs it drives (rbd, ceph) from Debian bookworm (Ceph 16.2 Pacific).
+# vmlocks: the Slack bot, with the Ceph CLIs it drives (rbd, ceph) and the Python bindings of its read helper
+# (python3-rados, python3-rbd: one long-lived librados connection) from Debian bookworm (Ceph 16.2 Pacific).
 # Build: docker build -t vmlocks .
 # Run:   docker run --env-file vmlocks.env -v /etc/ceph:/etc/ceph:ro -v vmlocks-data:/data vmlocks
 # Match ceph-common to your cluster's major version if it is much newer than Pacific (the CLI talks the
@@ -15,7 +16,7 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ceph-common ca-certificates tini \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ceph-common python3-rados python3-rbd ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

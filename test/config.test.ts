@@ -67,4 +67,13 @@ describe('loadBaseConfig', () => {
     expect(r.ok).toBe(true);
     expect(r.ok && r.value.ceph.id).toBe('vmlocks');
   });
+
+  it('reads Ceph through librados by default, through the CLIs on VMLOCKS_CEPH_READS=cli, and refuses anything else', () => {
+    const byDefault = loadBaseConfig({});
+    expect(byDefault.ok && byDefault.value.ceph.reads).toBe('librados');
+    const cli = loadBaseConfig({ VMLOCKS_CEPH_READS: 'cli' });
+    expect(cli.ok && cli.value.ceph.reads).toBe('cli');
+    const bad = loadBaseConfig({ VMLOCKS_CEPH_READS: 'rados' });
+    expect(bad.ok ? '' : bad.error).toContain('VMLOCKS_CEPH_READS');
+  });
 });
