@@ -57,12 +57,14 @@ export interface SocketModeLink {
 }
 
 interface Injected { count: number; answer: (res: ServerResponse) => Record<string, unknown> }
+interface Late { method: string; extraMs: number; left: number; match: (args: Record<string, unknown>) => boolean }
 
 export class FakeSlackApi {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
   delayMs: number;
   private readonly injected = new Map<string, Injected[]>();
+  private readonly late: Late[] = [];
   private readonly waiters = new Set<() => void>();
   private readonly state: FakeSlackState;
   private readonly server = createServer((req, res) => void this.handle(req, res));
@@ -107,6 +109,14 @@ export class FakeSlackApi {
   setUser(id: string, user: FakeUser): void { this.state.users.set(id, user); }
   /** From now on `apps.connections.open` with `link.appToken` answers `{ ok: true, url: link.issueUrl() }`. */
   attachSocketMode(link: SocketModeLink): void { this.socketMode = link; }
+
+  /**
+   * The next `count` calls of `method` whose arguments match are done and recorded at once (a posted message is
+   * visible, and clickable, in Slack) but answered `extraMs` later: the caller learns the message's channel/ts late.
+   */
+  answerLate(method: string, extraMs: number, opts: { count?: number; match?: (args: Record<string, unknown>) => boolean } = {}): void {
+    this.late.push({ method, extraMs, left: opts.count ?? 1, match: opts.match ?? (() => true) });
+  }
 
   /** The next `count` calls of `method` get HTTP 429 with `Retry-After: retryAfterSec`. */
   rateLimitNext(method: string, count: number, retryAfterSec: number): void {
@@ -198,7 +208,7 @@ export class FakeSlackApi {
     res.end(JSON.stringify({ ok: false, error: 'not_found' }));
   }
 
-  private answerApi(method: string, req: IncomingMessage, raw: string, res: ServerResponse, at: number): void {
+  private async answerApi(method: string, req: IncomingMessage, raw: string, res: ServerResponse, at: number): Promise<void> {
     const args = parseArgs(req.headers['content-type'] ?? '', raw);
     const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
     const token = auth?.[1] ?? (typeof args.token === 'string' ? args.token : null);
@@ -210,6 +220,14 @@ export class FakeSlackApi {
     else if (token !== this.token) response = { ok: false, error: 'invalid_auth' };
     else response = answerMethod(this.state, method, args);
     this.calls.push({ method, args, token, at, status: res.statusCode, response });
+    const late = this.late.find((l) => l.method === method && l.left > 0 && l.match(args));
+    if (late) {
+      late.left -= 1;
+      this.notify();
+      await new Promise((r) => setTimeout(r, late.extraMs));
+      res.end(JSON.stringify(response));
+      return;
+    }
     res.end(JSON.stringify(response));
     this.notify();
   }
