@@ -60,6 +60,7 @@ const BaseEnv = z.object({
   VMLOCKS_REBOOT_TIMEOUT: duration('5m'),
   // explicit expiry of the fence (`ceph osd blocklist add <addr> <seconds>`); Ceph's own default is 1 h
   VMLOCKS_FENCE_EXPIRY: duration('7d').refine((ms) => ms >= 1000, 'expected at least 1s (for example 7d, 48h)'),
+  VMLOCKS_EVACUATE_TIMEOUT: duration('10m'),
   VMLOCKS_CEPH_CONCURRENCY: positiveInt(4),
   VMLOCKS_CEPH_MIN_TIME: duration('0ms'),
   VMLOCKS_NOVA_CONCURRENCY: positiveInt(8),
@@ -116,7 +117,7 @@ function toBase(e: z.output<typeof BaseEnv>, env: NodeJS.ProcessEnv) {
       concurrency: e.VMLOCKS_CEPH_CONCURRENCY, minTimeMs: e.VMLOCKS_CEPH_MIN_TIME,
     },
     nova: {
-      timeoutMs: e.VMLOCKS_NOVA_TIMEOUT, rebootTimeoutMs: e.VMLOCKS_REBOOT_TIMEOUT,
+      timeoutMs: e.VMLOCKS_NOVA_TIMEOUT, rebootTimeoutMs: e.VMLOCKS_REBOOT_TIMEOUT, evacuateTimeoutMs: e.VMLOCKS_EVACUATE_TIMEOUT,
       concurrency: e.VMLOCKS_NOVA_CONCURRENCY, minTimeMs: e.VMLOCKS_NOVA_MIN_TIME,
     },
     limits: {

@@ -56,7 +56,7 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   const watch = runWatch();
   const fixDeps = {
     ...lifecycle, approvers, brake, ceph: fixCeph, nova,
-    approvalTtlMs: cfg.approvalTtlMs, rebootTimeoutMs: cfg.nova.rebootTimeoutMs, fenceExpiryMs: cfg.fenceExpiryMs, inspectById: runInspect.inspectById,
+    approvalTtlMs: cfg.approvalTtlMs, rebootTimeoutMs: cfg.nova.rebootTimeoutMs, evacuateTimeoutMs: cfg.nova.evacuateTimeoutMs, fenceExpiryMs: cfg.fenceExpiryMs, inspectById: runInspect.inspectById,
     runnerId: formatRunnerId(watch.self),
   };
   const fixes = createFixWorkflow(fixDeps);

@@ -56,6 +56,28 @@ export interface WaitOutcome {
   elapsedMs: number;
 }
 
+/** One evacuation record of an instance (GET /os-migrations?migration_type=evacuation). */
+export interface EvacuationRecord {
+  id: number;
+  /** accepted, pre-migrating, done; error or failed when it did not happen. */
+  status: string;
+  sourceCompute: string | null;
+  destCompute: string | null;
+  createdAt: string;
+}
+
+export interface EvacuationOutcome {
+  /** The migration is done and the server is on a host other than the source, in the expected state. */
+  reached: boolean;
+  /** The migration ended `error` or `failed`: waiting longer would not help. */
+  failed: boolean;
+  server: NovaInstanceView;
+  migration: EvacuationRecord | null;
+  /** Every distinct migration status / server status seen, in order, e.g. `accepted, REBUILD/rebuilding on compute-1`. */
+  transitions: string[];
+  elapsedMs: number;
+}
+
 export interface NovaPort {
   resolveInstance(ref: InstanceRef): Promise<ResolveResult>;
   getServer(id: InstanceId): Promise<NovaInstanceView>;
@@ -67,6 +89,21 @@ export interface NovaPort {
   hardReboot(id: InstanceId): Promise<HttpRecord>;
   /** Polls (bounded, with backoff) until status ACTIVE and power state RUNNING, or the time is up. */
   waitForActive(id: InstanceId, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<WaitOutcome>;
+  /**
+   * `POST /servers/{id}/action {"evacuate": {}}` at a microversion where the scheduler picks the target and an
+   * ACTIVE instance ends ACTIVE (2.68 to 2.94). Throws NovaApiError whose userMessage says what to do (400: the
+   * source's service is up; 409: a state Nova will not evacuate).
+   */
+  evacuate(id: InstanceId): Promise<HttpRecord>;
+  /** The instance's evacuation records, oldest first. */
+  listEvacuations(id: InstanceId): Promise<EvacuationRecord[]>;
+  /**
+   * Follows the evacuation newer than `afterMigrationId` (bounded, with backoff) until its record is done and the
+   * server is on a host other than `sourceHost`: ACTIVE and running, or SHUTOFF when `expectStopped`.
+   */
+  waitForEvacuation(id: InstanceId, opts: {
+    sourceHost: string; afterMigrationId: number; expectStopped: boolean; timeoutMs: number; signal?: AbortSignal;
+  }): Promise<EvacuationOutcome>;
 }
 
 export interface Clock {

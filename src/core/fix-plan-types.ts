@@ -1,7 +1,10 @@
 /** The fix of DESIGN.md §4 as data: shown before approval, executed step by step, audited. */
 import type { EntityAddr, ImageSpec, InstanceId, LockId, Locker } from './ids.js';
 
-export type StepName = 'reinspect' | 'fence' | 'break' | 'repair' | 'reboot' | 'wait' | 'confirm';
+export type StepName = 'reinspect' | 'fence' | 'break' | 'repair' | 'reboot' | 'evacuate' | 'wait' | 'confirm';
+
+/** Every step name, in run order (the `--json` plan and the store validate against it). */
+export const STEP_NAMES = ['reinspect', 'fence', 'break', 'repair', 'reboot', 'evacuate', 'wait', 'confirm'] as const satisfies readonly StepName[];
 
 export interface HttpRequestSpec {
   method: 'GET' | 'POST';
@@ -16,5 +19,7 @@ export type FixStep =
   | { step: 'break'; description: string; image: ImageSpec; lockId: LockId; locker: Locker; argv: string[] }
   | { step: 'repair'; description: string; image: ImageSpec; argv: string[] }
   | { step: 'reboot'; description: string; instanceId: InstanceId; request: HttpRequestSpec }
+  /** Evacuate from `sourceHost`, whose nova-compute is down (the scheduler picks the target). */
+  | { step: 'evacuate'; description: string; instanceId: InstanceId; sourceHost: string; request: HttpRequestSpec }
   | { step: 'wait'; description: string; instanceId: InstanceId; request: HttpRequestSpec }
   | { step: 'confirm'; description: string };

@@ -7,6 +7,7 @@ import { formatDuration } from './duration.js';
 import type { FixStep } from './fix-plan-types.js';
 import type { EntityAddr, InstanceId } from './ids.js';
 import type { DiskReport, InstanceReport, LockAssessment } from './report.js';
+import { chooseRestart, type RestartChoice } from './restart-choice.js';
 import { UnsafePlanError } from './unsafe-plan-error.js';
 
 export { approvedLocksOf, compareApproved } from './compare-approved.js';
@@ -93,7 +94,7 @@ function repairSteps(disks: DiskReport[]): FixStep[] {
     }));
 }
 
-function restartSteps(id: InstanceId, name: string): FixStep[] {
+function rebootSteps(id: InstanceId, name: string): FixStep[] {
   return [
     {
       step: 'reboot', instanceId: id,
@@ -108,8 +109,38 @@ function restartSteps(id: InstanceId, name: string): FixStep[] {
   ];
 }
 
+function evacuateSteps(id: InstanceId, name: string, sourceHost: string): FixStep[] {
+  return [
+    {
+      step: 'evacuate', instanceId: id, sourceHost,
+      description: `Evacuate ${name} from ${sourceHost}, whose nova-compute is down (the scheduler picks the new host), ` +
+        'after every lock of its disks is fenced and removed. vmlocks checks the host again right before.',
+      request: { method: 'POST', path: `/servers/${id}/action`, body: { evacuate: {} } },
+    },
+    {
+      step: 'wait', instanceId: id,
+      description: `Wait until Nova's evacuation record of ${name} is done and ${name} is ACTIVE on a host other than ${sourceHost}.`,
+      request: { method: 'GET', path: `/os-migrations?instance_uuid=${id}&migration_type=evacuation` },
+    },
+  ];
+}
+
+/** The restart steps of a choice; none when vmlocks cannot restart safely (the confirm step then says why). */
+export function restartSteps(report: InstanceReport, choice: RestartChoice = chooseRestart(report)): FixStep[] {
+  const { id, name } = report.instance;
+  if (choice.kind === 'reboot') return rebootSteps(id, name);
+  if (choice.kind === 'evacuate') return evacuateSteps(id, name, choice.sourceHost);
+  return [];
+}
+
+function confirmStep(name: string, choice: RestartChoice): FixStep {
+  const check = `Check that each disk of ${name} is locked by a client with a matching watcher.`;
+  return { step: 'confirm', description: choice.kind === 'none' ? `${check} No restart: ${choice.reason}` : check };
+}
+
 /**
- * The steps that fix the report's stale locks, in order: reinspect, fence, break, repair, reboot, wait, confirm.
+ * The steps that fix the report's stale locks, in order: reinspect, fence, break, repair, the restart chosen from the
+ * host's state (reboot + wait, evacuate + wait, or none: restart-choice.ts), confirm.
  * Empty unless the verdict is `stale`. Throws UnsafePlanError if the report asks to fence a live or nonce-0 client.
  */
 export function buildFixPlan(report: InstanceReport, opts: FixPlanOptions = {}): FixStep[] {
@@ -117,13 +148,13 @@ export function buildFixPlan(report: InstanceReport, opts: FixPlanOptions = {}):
   const stale = staleLocks(report);
   if (stale.length === 0) return [];
   assertSafe(report, stale);
-  const { id, name } = report.instance;
+  const choice = chooseRestart(report);
   return [
     { step: 'reinspect', description: 'Inspect again and check that the stale locks are exactly the approved ones, still stale.' },
     ...fenceSteps(stale, opts.fenceExpirySeconds ?? DEFAULT_FENCE_EXPIRY_SECONDS),
     ...stale.map(breakStep),
     ...repairSteps(report.disks),
-    ...restartSteps(id, name),
-    { step: 'confirm', description: `Check that each disk of ${name} is locked by a client with a matching watcher.` },
+    ...restartSteps(report, choice),
+    confirmStep(report.instance.name, choice),
   ];
 }

@@ -4,7 +4,7 @@
  * `corroborations` per lock and `description` per step. The schema lets consumers (and tests) check it.
  */
 import { z } from 'zod';
-import type { FixStep } from './fix-plan-types.js';
+import { STEP_NAMES, type FixStep } from './fix-plan-types.js';
 import type { InstanceRef } from './ids.js';
 import type { InstanceReport } from './report.js';
 
@@ -36,7 +36,7 @@ export const InspectJson = z.object({
     error: z.string().optional(),
   })),
   plan: z.array(z.object({
-    step: z.enum(['reinspect', 'fence', 'break', 'repair', 'reboot', 'wait', 'confirm']),
+    step: z.enum(STEP_NAMES),
     argv: z.array(z.string()).optional(),
     request: HttpRequestJson.optional(),
     description: z.string(),

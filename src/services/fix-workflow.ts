@@ -25,6 +25,8 @@ export interface FixWorkflowDeps {
   rebootTimeoutMs: number;
   /** VMLOCKS_FENCE_EXPIRY (default 7 days). */
   fenceExpiryMs?: number;
+  /** Bound of the wait for an evacuation (default 10 min). */
+  evacuateTimeoutMs?: number;
   /** This process's runner id (core/run-liveness.ts). */
   runnerId: string;
   inspectById(id: InstanceId): Promise<InstanceReport | null>;

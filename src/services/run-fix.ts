@@ -1,5 +1,6 @@
 /**
- * The fix of DESIGN.md §4, after approval: re-inspect, fence, break, repair, reboot, wait, confirm, tell.
+ * The fix of DESIGN.md §4, after approval: re-inspect, fence, break, repair, restart (reboot or evacuate, then wait:
+ * restart-step.ts), confirm, tell.
  * Any step that fails stops the run; the outcome says what was done and what was not. The request is already
  * `running` when this starts (decide-request.ts moves it there in the same transaction as the approval and the fix
  * brake's count, so that the brake counts it at once).
@@ -15,22 +16,13 @@ import { describeError } from './describe-error.js';
 import { safely } from './safely.js';
 import { RunStopped, StepRunner, withStoredMessage, type StepResult } from './run-steps.js';
 import { breakLocks, fence, reinspect, repair, type CephStepDeps } from './ceph-steps.js';
+import { restartInstance, type RestartDeps } from './restart-step.js';
 
-export interface RunFixDeps extends CephStepDeps {
+export interface RunFixDeps extends CephStepDeps, RestartDeps {
   nova: NovaPort;
-  rebootTimeoutMs: number;
   /** How often the run refreshes its heartbeat (default 10 s): other replicas must see it is alive. */
   heartbeatMs?: number;
   metrics?: Metrics;
-}
-
-async function waitActive(deps: RunFixDeps, request: FixRequest): Promise<StepResult> {
-  const outcome = await deps.nova.waitForActive(request.instanceId, { timeoutMs: deps.rebootTimeoutMs });
-  const seen = outcome.transitions.join(' → ');
-  if (!outcome.reached) {
-    throw new RunStopped('wait', `${request.instanceName} is ${outcome.server.status} (task ${outcome.server.taskState ?? 'none'}) after ${formatDuration(outcome.elapsedMs)}; seen ${seen}`, false);
-  }
-  return { status: 'ok', detail: `ACTIVE and running after ${formatDuration(outcome.elapsedMs)} (${seen})` };
 }
 
 /** Who holds each fixed disk's lock now, and whether that owner has a matching watcher (is alive). */
@@ -107,13 +99,9 @@ async function runSteps(deps: RunFixDeps, request: FixRequest): Promise<void> {
     });
     await run.run('break', () => breakLocks(deps, run, request));
     await run.run('repair', () => repair(deps, run, request, report as InstanceReport));
-    await run.run('reboot', async () => {
-      const r = await run.audited('reboot', () => deps.nova.hardReboot(request.instanceId));
-      return { status: 'ok', detail: `Nova accepted the hard reboot (HTTP ${r.status}${r.requestId ? `, ${r.requestId}` : ''})` };
-    });
-    await run.run('wait', () => waitActive(deps, request));
+    const restarted = await restartInstance(deps, run, request);
     await run.run('confirm', () => confirm(deps, request));
-    end = { state: 'succeeded', outcome: `${splitImages(request)} unlocked and ${request.instanceName} rebooted in ${formatDuration(deps.clock.now().getTime() - t0)}` };
+    end = { state: 'succeeded', outcome: `${splitImages(request)} unlocked and ${request.instanceName} ${restarted.words} in ${formatDuration(deps.clock.now().getTime() - t0)}` };
   } catch (e) {
     // StepRunner.run turns every error into RunStopped at its step; anything else happened between steps.
     const stopped = e instanceof RunStopped ? e : new RunStopped(run.current ?? 'reinspect', describeError(e), false);

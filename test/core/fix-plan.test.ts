@@ -21,8 +21,8 @@ function report(input: SnapshotInput): InstanceReport {
 }
 
 describe('buildFixPlan', () => {
-  it('gives the exact commands for the seed case: fence, break, hard reboot, wait, confirm', () => {
-    const plan = buildFixPlan(report({ disks: [seedDisk()] }));
+  it('gives the exact commands for the seed case (the host came back): fence, break, hard reboot, wait, confirm', () => {
+    const plan = buildFixPlan(report({ service: upCompute2(), disks: [seedDisk()] }));
     expect(plan.map((s) => s.step)).toEqual(['reinspect', 'fence', 'break', 'reboot', 'wait', 'confirm']);
     expect(plan).toEqual([
       { step: 'reinspect', description: 'Inspect again and check that the stale locks are exactly the approved ones, still stale.' },
@@ -49,7 +49,7 @@ describe('buildFixPlan', () => {
   });
 
   it('does not fence an owner that is already in the blocklist', () => {
-    const plan = buildFixPlan(report({ blocklist: blocklistFrom('blocklist-ls-after-auto-break-by-object-map-check.txt'), disks: [seedDisk()] }));
+    const plan = buildFixPlan(report({ service: upCompute2(), blocklist: blocklistFrom('blocklist-ls-after-auto-break-by-object-map-check.txt'), disks: [seedDisk()] }));
     expect(plan.map((s) => s.step)).toEqual(['reinspect', 'break', 'reboot', 'wait', 'confirm']);
   });
 
@@ -72,7 +72,7 @@ describe('buildFixPlan', () => {
 
   it('rebuilds an invalid object map of a disk without a live owner, not of one with a live owner', () => {
     const invalid = infoFrom('info-object-map-invalid.json');
-    const plan = buildFixPlan(report({ disks: [{ ...seedDisk(), info: invalid }, { ...liveVolume(), info: invalid }] }));
+    const plan = buildFixPlan(report({ service: upCompute2(), disks: [{ ...seedDisk(), info: invalid }, { ...liveVolume(), info: invalid }] }));
     const repairs = plan.filter((s) => s.step === 'repair');
     expect(repairs).toEqual([{
       step: 'repair', image: ROOT, description: `Rebuild the invalid object map of ${ROOT}.`,

@@ -7,10 +7,10 @@ import {
   infoFrom, locksFrom, must, serviceFrom, snapshotOf, specOf, watchersFrom,
 } from './support/fixtures.js';
 
-/** The seed case on vm-1's root disk (object map invalid), next to a live Cinder volume. */
+/** The seed case on vm-1's root disk (object map invalid; the host came back), next to a live Cinder volume. */
 function staleReport() {
   return analyseLocks(snapshotOf({
-    service: serviceFrom('os-services-nova-compute-compute-2-process-killed.mv2.93.json', 'compute-2'),
+    service: serviceFrom('os-services-nova-compute.mv2.93.json', 'compute-2'),
     disks: [
       { locks: locksFrom('lock-ls-stale-after-watch-timeout.json'), watchers: watchersFrom('qemu-holder-status.json'), info: infoFrom('info-object-map-invalid.json') },
       {

@@ -3,7 +3,9 @@
  * mid-session, 5xx answers, a slow answer, a malformed body, attached volumes, a boot-from-volume server.
  * It answers from the recorded real responses in test/fixtures/nova (copied from shared/reference/nova) and
  * changes them only at serve time, in ways named here: the catalog points at this server, token times are
- * made current, the listing is filtered and paged as Nova does, and a test may patch one server's fields.
+ * made current, the listing is filtered and paged as Nova does, a test may patch one server's fields, and the
+ * recorded evacuation records (os-migrations-evacuation-*) are served for the instance asked about, one recorded
+ * status per GET as scripted by the test.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -47,6 +49,11 @@ export interface FakeNova {
   revokeTokens(): void;
   /** Change a recorded server's fields when it is served. */
   patchServer(id: string, patch: ServerPatch): void;
+  /**
+   * The evacuation records of `id`: each GET /os-migrations serves the next recorded file (the last one stays),
+   * e.g. ['accepted', 'pre-migrating', 'done'] for os-migrations-evacuation-<status>.mv2.93.json.
+   */
+  scriptEvacuation(id: string, statuses: string[]): void;
   close(): Promise<void>;
 }
 
@@ -55,6 +62,7 @@ interface Override { method: string; path: RegExp; answer: FakeAnswer; left: num
 export async function startFakeNova(opts: { tokenLifetimeMs?: number } = {}): Promise<FakeNova> {
   const overrides: Override[] = [];
   const patches = new Map<string, ServerPatch>();
+  const evacuations = new Map<string, string[]>();
   const valid = new Set<string>();
   const requests: Recorded[] = [];
   let issued = 0;
@@ -80,7 +88,15 @@ export async function startFakeNova(opts: { tokenLifetimeMs?: number } = {}): Pr
     return { status: 201, json: doc, token };
   }
 
-  function nova(method: string, url: URL): FakeAnswer {
+  function migrations(q: URLSearchParams): FakeAnswer {
+    const id = q.get('instance_uuid') ?? '';
+    const script = evacuations.get(id) ?? ['none'];
+    const status = script.length > 1 ? script.shift() : script[0];
+    const doc = fixture(`os-migrations-evacuation-${status ?? 'none'}.mv2.93.json`) as { migrations: Array<Record<string, unknown>> };
+    return { status: 200, json: { migrations: doc.migrations.map((m) => ({ ...m, instance_uuid: id })) } };
+  }
+
+  function nova(method: string, url: URL, body: unknown): FakeAnswer {
     const path = url.pathname.replace(/^\/v2\.1/, '');
     const q = url.searchParams;
     if (method === 'GET' && path === '/servers/detail') return listing(servers(), q);
@@ -96,9 +112,13 @@ export async function startFakeNova(opts: { tokenLifetimeMs?: number } = {}): Pr
       if (hits.length === 0) return { status: 404, json: { itemNotFound: { code: 404, message: `No hypervisor matching '${pattern ?? ''}' could be found.` } } };
       return { status: 200, json: { hypervisors: hits } };
     }
+    if (method === 'GET' && path === '/os-migrations') return migrations(q);
     const action = /^\/servers\/([^/]+)\/action$/.exec(path);
     if (method === 'POST' && action !== null) {
-      return servers().some((s) => s.id === action[1]) ? { status: 202, text: '' } : { status: 404, json: fixture('error-404-server-not-found.mv2.93.json') };
+      if (!servers().some((s) => s.id === action[1])) return { status: 404, json: fixture('error-404-server-not-found.mv2.93.json') };
+      // evacuate answers 200 with no body (evacuate-200.mv2.93.http); reboot 202
+      const isEvacuate = typeof body === 'object' && body !== null && 'evacuate' in body;
+      return { status: isEvacuate ? 200 : 202, text: '' };
     }
     return { status: 404, json: { itemNotFound: { code: 404, message: 'The resource could not be found.' } } };
   }
@@ -129,7 +149,7 @@ export async function startFakeNova(opts: { tokenLifetimeMs?: number } = {}): Pr
       answer = { status: 401, json: fixture('error-401-invalid-token.json') };
     } else {
       headers['x-compute-request-id'] = requestId;
-      answer = nova(method, url);
+      answer = nova(method, url, body);
     }
     if (answer.delayMs !== undefined) await new Promise((r) => setTimeout(r, answer.delayMs));
     if (res.destroyed) return;
@@ -154,6 +174,7 @@ export async function startFakeNova(opts: { tokenLifetimeMs?: number } = {}): Pr
     override: (method, path, answer, times = 1) => overrides.push({ method, path, answer, left: times }),
     revokeTokens: () => valid.clear(),
     patchServer: (id, patch) => patches.set(id, patch),
+    scriptEvacuation: (id, statuses) => evacuations.set(id, [...statuses]),
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

@@ -43,10 +43,14 @@ export function limitNova(port: NovaPort, opts: PortLimitOptions): NovaPort {
     listServersOnHost: (host) => run(() => port.listServersOnHost(host)),
     listHypervisors: () => run(() => port.listHypervisors()),
     hardReboot: (id) => run(() => port.hardReboot(id)),
+    evacuate: (id) => run(() => port.evacuate(id)),
+    listEvacuations: (id) => run(() => port.listEvacuations(id)),
     // Not limited: waitForActive polls for up to minutes, mostly asleep between GETs. Scheduled as one job it
     // would hold a slot for its whole wait, and 8 concurrent fixes would block every inspection. The right
     // unit is each poll GET, but those happen inside the Nova adapter and NovaPort offers no hook to reach them.
     // The polls are few (one waiting fix per instance, bounded by the fix brake) and spaced by the adapter's backoff.
     waitForActive: (id, waitOpts) => port.waitForActive(id, waitOpts),
+    // the same for the evacuation's wait
+    waitForEvacuation: (id, waitOpts) => port.waitForEvacuation(id, waitOpts),
   };
 }

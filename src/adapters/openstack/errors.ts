@@ -32,9 +32,10 @@ export interface RequestInfo {
  * - `unreachable`: no answer at all (connection refused, DNS, TLS);
  * - `bad_response`: an answer whose body is not what the API documents (zod issues in `message`);
  * - `not_found`: an object the caller asked for by id does not exist (a value elsewhere; here it was required);
- * - `insufficient_view`: the API answered but left out fields that the policy hides (see docs/openstack-policy.md).
+ * - `insufficient_view`: the API answered but left out fields that the policy hides (see docs/openstack-policy.md);
+ * - `unsupported`: the API is too old for what was asked (e.g. an evacuation below microversion 2.68).
  */
-export type ApiErrorCode = 'http_status' | 'unreachable' | 'bad_response' | 'not_found' | 'insufficient_view';
+export type ApiErrorCode = 'http_status' | 'unreachable' | 'bad_response' | 'not_found' | 'insufficient_view' | 'unsupported';
 
 export interface ApiErrorFields extends RequestInfo {
   code: ApiErrorCode;

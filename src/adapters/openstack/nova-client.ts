@@ -14,7 +14,8 @@ import { createNovaHttp, type NovaHttp } from './nova-http.js';
 import { NovaServiceList } from './nova-schemas.js';
 import { toComputeServiceView } from './nova-views.js';
 import { listHypervisors } from './hypervisor-listing.js';
-import { rebootInServerProject } from './reboot-in-project.js';
+import { actionInServerProject } from './reboot-in-project.js';
+import { createEvacuation } from './evacuation.js';
 import { byHost, byId, byName, listServers } from './server-listing.js';
 import { defaultFetch, tlsDispatcher } from './tls-dispatcher.js';
 import { waitForActive, type PollOptions } from './wait-for-active.js';
@@ -89,11 +90,12 @@ export function createNovaClient(opts: NovaClientOptions): NovaClient {
 
     async hardReboot(id: InstanceId): Promise<HttpRecord> {
       const req: RequestInfo & { body: unknown } = { method: 'POST', path: `/servers/${id}/action`, body: { reboot: { type: 'HARD' } } };
-      const answer = await rebootInServerProject(http, opts.auth, req, () => findServer(id));
+      const answer = await actionInServerProject(http, opts.auth, req, () => findServer(id));
       return { method: req.method, path: req.path, status: answer.status, requestId: answer.requestId, durationMs: answer.durationMs, body: req.body };
     },
 
     waitForActive: (id, o) => waitForActive(getServer, id, o, opts.poll),
+    ...createEvacuation({ http, auth: opts.auth, findServer, getServer, poll: opts.poll }),
   };
   return client;
 }

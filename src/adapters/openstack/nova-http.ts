@@ -18,12 +18,16 @@ export interface NovaRequest extends RequestInfo {
   /** A token of another scope (the server's project); re-fetched through `retoken` after a 401. */
   token?: { get(): Promise<KeystoneToken> };
   signal?: AbortSignal;
+  /** This call's microversion instead of the negotiated one (the evacuation picks its own: evacuation.ts). */
+  microversion?: string;
 }
 
 export interface NovaHttp {
   send(r: NovaRequest): Promise<HttpAnswer>;
   getJson<T>(path: string, schema: z.ZodType<T>, opts?: { signal?: AbortSignal }): Promise<T>;
   microversion(): Promise<string>;
+  /** The highest microversion the server speaks (the pinned one when pinned). */
+  serverMicroversion(): Promise<string>;
 }
 
 export interface NovaHttpOptions extends HttpTransport {
@@ -36,6 +40,7 @@ const fail = (f: ApiErrorFields) => new NovaApiError(f);
 
 export function createNovaHttp(opts: NovaHttpOptions): NovaHttp {
   let negotiated: Promise<string> | null = opts.microversion === undefined ? null : Promise.resolve(opts.microversion);
+  let serverMax: string | null = opts.microversion ?? null;
 
   async function negotiate(): Promise<string> {
     const base = await opts.auth.endpoint('compute');
@@ -48,7 +53,8 @@ export function createNovaHttp(opts: NovaHttpOptions): NovaHttp {
     const doc = parseJsonBody(answer.text, NovaVersionDocument);
     if (!doc.ok) throw badBody(req, answer, doc.error);
     // "" means a Nova without microversions (before Kilo): 2.1 is then the only behaviour.
-    return minVersion(doc.value.version.version === '' ? '2.1' : doc.value.version.version, MAX_MICROVERSION);
+    serverMax = doc.value.version.version === '' ? '2.1' : doc.value.version.version;
+    return minVersion(serverMax, MAX_MICROVERSION);
   }
 
   function microversion(): Promise<string> {
@@ -61,7 +67,8 @@ export function createNovaHttp(opts: NovaHttpOptions): NovaHttp {
   }
 
   async function send(r: NovaRequest): Promise<HttpAnswer> {
-    const [base, mv] = await Promise.all([opts.auth.endpoint('compute'), microversion()]);
+    const [base, negotiatedMv] = await Promise.all([opts.auth.endpoint('compute'), microversion()]);
+    const mv = r.microversion ?? negotiatedMv;
     const headers = (t: KeystoneToken) => ({
       'X-Auth-Token': t.value, 'OpenStack-API-Version': `compute ${mv}`, 'X-OpenStack-Nova-API-Version': mv,
     });
@@ -89,6 +96,10 @@ export function createNovaHttp(opts: NovaHttpOptions): NovaHttp {
       return body.value;
     },
     microversion,
+    async serverMicroversion() {
+      const mv = await microversion();
+      return serverMax ?? mv;
+    },
   };
 }
 

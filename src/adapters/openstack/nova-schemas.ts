@@ -66,4 +66,25 @@ export type NovaHypervisor = z.infer<typeof NovaHypervisor>;
 export const NovaHypervisorList = z.object({ hypervisors: z.array(NovaHypervisor), hypervisors_links: z.array(z.object({ rel: z.string(), href: z.string() })).optional() });
 export type NovaHypervisorList = z.infer<typeof NovaHypervisorList>;
 
+/**
+ * One record of GET /os-migrations (test/fixtures/nova/os-migrations-evacuation-*). An evacuation's status goes
+ * accepted → pre-migrating → done, or ends error (no host found) / failed (the rebuild failed on the target).
+ */
+export const NovaMigration = z.object({
+  id: z.number().int(),
+  // microversion >= 2.59
+  uuid: z.string().optional(),
+  status: z.string(),
+  migration_type: z.string().optional(),
+  instance_uuid: z.string(),
+  source_compute: z.string().nullable(),
+  dest_compute: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string().nullable(),
+});
+export type NovaMigration = z.infer<typeof NovaMigration>;
+
+export const NovaMigrationList = z.object({ migrations: z.array(NovaMigration), migrations_links: z.array(Link).optional() });
+export type NovaMigrationList = z.infer<typeof NovaMigrationList>;
+
 export const HostIp = z.union([z.ipv4(), z.ipv6()]);

@@ -1,20 +1,20 @@
 /**
- * A server action (the hard reboot) on a server of any project. Nova finds the server of a server action only in
+ * A server action (the hard reboot, the evacuation) on a server of any project. Nova finds the server of a server action only in
  * the token's project unless the caller passes `context_is_admin` (nova/db/main/api.py: project_only queries for
  * a non-admin context). So when Nova answers 404 for a server the all-projects listing shows in another project,
  * the action is sent again with a token scoped to that project: the least-privilege set-up gives the bot's role
  * on every project by inheritance (docs/openstack-policy.md). An application credential cannot change project.
  */
 import type { NovaInstanceView } from '../../core/snapshot.js';
-import { KeystoneError, NovaApiError, type RequestInfo } from './errors.js';
+import { KeystoneError, NovaApiError } from './errors.js';
 import type { HttpAnswer } from './http-call.js';
 import type { KeystoneAuth } from './keystone-auth.js';
-import type { NovaHttp } from './nova-http.js';
+import type { NovaHttp, NovaRequest } from './nova-http.js';
 
-export async function rebootInServerProject(
+export async function actionInServerProject(
   http: NovaHttp,
   auth: KeystoneAuth,
-  req: RequestInfo & { body: unknown },
+  req: NovaRequest & { body: unknown },
   find: () => Promise<NovaInstanceView | null>,
 ): Promise<HttpAnswer> {
   try {

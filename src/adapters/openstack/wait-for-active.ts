@@ -22,12 +22,12 @@ export function isActive(s: NovaInstanceView): boolean {
 }
 
 /** Worth another try within the deadline: no answer, or Nova overloaded or restarting. */
-function isPassing(e: unknown): boolean {
+export function isPassing(e: unknown): boolean {
   if (e instanceof OpenStackTimeoutError) return true;
   return e instanceof NovaApiError && (e.code === 'unreachable' || (e.status !== null && (e.status >= 500 || e.status === 429)));
 }
 
-function label(s: NovaInstanceView): string {
+export function label(s: NovaInstanceView): string {
   return s.taskState === null ? s.status : `${s.status}/${s.taskState}`;
 }
 

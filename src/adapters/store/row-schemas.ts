@@ -8,6 +8,7 @@ import {
   parseEntityAddr, parseImageSpec, parseInstanceId, parseLockId, parseLocker,
 } from '../../core/ids.js';
 import { branded } from '../../core/branded-schema.js';
+import { STEP_NAMES } from '../../core/fix-plan-types.js';
 
 /** A TEXT column holding JSON that must match `schema`. */
 export function jsonColumn<T extends z.ZodType>(schema: T) {
@@ -33,7 +34,7 @@ export const LockerText = branded(parseLocker);
 export const RequestStateText = z.enum([
   'pending', 'denied', 'expired', 'approved', 'running', 'succeeded', 'failed', 'aborted', 'interrupted',
 ]);
-export const StepNameText = z.enum(['reinspect', 'fence', 'break', 'repair', 'reboot', 'wait', 'confirm']);
+export const StepNameText = z.enum(STEP_NAMES);
 
 export const ApprovedLock = z.object({ image: ImageSpecText, id: z.string(), locker: z.string(), address: EntityAddrText });
 export type ApprovedLock = z.output<typeof ApprovedLock>;
@@ -49,6 +50,9 @@ export const FixStep = z.discriminatedUnion('step', [
   }),
   z.object({ step: z.literal('repair'), description: z.string(), image: ImageSpecText, argv: Argv }),
   z.object({ step: z.literal('reboot'), description: z.string(), instanceId: InstanceIdText, request: HttpRequestSpec }),
+  z.object({
+    step: z.literal('evacuate'), description: z.string(), instanceId: InstanceIdText, sourceHost: z.string().min(1), request: HttpRequestSpec,
+  }),
   z.object({ step: z.literal('wait'), description: z.string(), instanceId: InstanceIdText, request: HttpRequestSpec }),
   z.object({ step: z.literal('confirm'), description: z.string() }),
 ]);

@@ -42,10 +42,18 @@ describe('the vmlocks-operator role', () => {
     ['stop a server', 'POST', () => `/servers/${serverId}/action`, { 'os-stop': null }, 'os_compute_api:servers:stop'],
     ['force a compute service down', 'PUT', () => `/os-services/${serviceId}`, { forced_down: true }, 'os_compute_api:os-services:update'],
     ['list instance actions', 'GET', () => `/servers/${serverId}/os-instance-actions`, undefined, 'os_compute_api:os-instance-actions:list'],
+    // the way out of a stuck HARD_REBOOT is the operator's to take, never the bot's
+    ['reset a server\'s state', 'POST', () => `/servers/${serverId}/action`, { 'os-resetState': { state: 'error' } }, 'os_compute_api:os-admin-actions:reset_state'],
   ])('may not %s, even in the server\'s own project', async (_what, method, path, body, rule) => {
     const r = await asBot(method, path(), body);
     expect(r.status).toBe(403);
     expect(r.text).toContain(`Policy doesn't allow ${rule} to be performed.`);
+  });
+
+  it('may ask for an evacuation there: Nova checks the policy, then refuses because the host is up (400)', async () => {
+    const r = await asBot('POST', `/servers/${serverId}/action`, { evacuate: {} });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain('Compute service of compute-1 is still in use.');
   });
 
   it('may hard-reboot there', async () => {

@@ -19,6 +19,7 @@ export function toPlanLines(plan: readonly FixStep[]): PlanLine[] {
       case 'repair':
         return { step: s.step, description: s.description, command: formatArgv(s.argv) };
       case 'reboot':
+      case 'evacuate':
       case 'wait':
         return { step: s.step, description: s.description, command: formatHttpRequest(s.request) };
       case 'reinspect':

@@ -4,7 +4,7 @@
  */
 import type { EntityAddr, ImageSpec, InstanceId, LockId, Locker, PoolName } from '../../../../src/core/ids.js';
 import type { NovaInstanceView } from '../../../../src/core/snapshot.js';
-import type { CephPort, CommandRecord, NovaPort, WaitOutcome } from '../../../../src/ports.js';
+import type { CephPort, CommandRecord, EvacuationOutcome, NovaPort, WaitOutcome } from '../../../../src/ports.js';
 
 export class Tracker {
   active = 0;
@@ -68,5 +68,10 @@ export function countingNova(t: Tracker, waits: Tracker): NovaPort {
     hardReboot: (id) => t.track('hardReboot', { method: 'POST', path: `/servers/${id}/action`, status: 202, requestId: null, durationMs: 40 }),
     waitForActive: (id, _opts) =>
       waits.track<WaitOutcome>('waitForActive', { reached: true, server: sampleServer(id), transitions: ['ACTIVE'], elapsedMs: 0 }),
+    evacuate: (id) => t.track('evacuate', { method: 'POST', path: `/servers/${id}/action`, status: 200, requestId: null, durationMs: 60 }),
+    listEvacuations: (_id) => t.track('listEvacuations', []),
+    waitForEvacuation: (id, _opts) => waits.track<EvacuationOutcome>('waitForEvacuation', {
+      reached: true, failed: false, server: { ...sampleServer(id), host: 'compute-2' }, migration: null, transitions: [], elapsedMs: 0,
+    }),
   };
 }
