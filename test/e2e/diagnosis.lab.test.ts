@@ -192,6 +192,12 @@ describe('with compute-1 killed and reported down by Nova', () => {
     ]));
     expect(c.plan.map((s) => s.step)).toEqual(expectedPlanSteps(c, 1));
     expect(c.plan.find((s) => s.step === 'fence')?.argv).toEqual(['ceph', 'osd', 'blocklist', 'add', expired.deadOwner.address, '604800']);
+    // never a reboot into the dead host: the expired owner's server is evacuated; the seed crash's is not restarted
+    // at all, because its new client (a VM still running on compute-1) watches the disk
+    expect(c.plan.find((s) => s.step === 'evacuate')?.request).toEqual({ method: 'POST', path: `/servers/${servers.expired.id}/action`, body: { evacuate: {} } });
+    expect(a.plan.map((s) => s.step)).not.toContain('reboot');
+    expect(a.plan.map((s) => s.step)).not.toContain('evacuate');
+    expect(JSON.stringify(a.plan.at(-1))).toMatch(/No restart: compute-1 is down in Nova, but client\.\d+ at .* still watches/);
     expect(c.plan.find((s) => s.step === 'break')?.argv)
       .toEqual(['rbd', 'lock', 'rm', servers.expired.disk, expired.deadOwner.lockId, expired.deadOwner.locker]);
     expect(onlyLock(a, servers.crash.disk).evidence).toEqual(expect.arrayContaining([

@@ -60,12 +60,18 @@ export function expectSlackReport(answer: SlashAnswer, want: ExpectedReport): st
   return text;
 }
 
-/** The plan of a stale report, as the steps' names in order (a repair step only for an invalid object map). */
+/**
+ * The plan of a stale report, as the steps' names in order (a repair step only for an invalid object map; the
+ * restart from the host's state: reboot into an up host, evacuate from a down one with no watcher left).
+ */
 export function expectedPlanSteps(report: InspectContract, fenced: number): string[] {
+  const hostDown = report.instance.hostState === 'down' || report.instance.hostState === 'forced_down';
+  const watched = report.disks.some((d) => d.watchers.length > 0);
+  const restart = !hostDown ? ['reboot', 'wait'] : watched ? [] : ['evacuate', 'wait'];
   const repairs = report.disks.filter((d) => d.objectMapInvalid && !d.locks.some((l) => l.verdict === 'alive')).length;
   const breaks = report.disks.flatMap((d) => d.locks).filter((l) => l.verdict === 'stale').length;
   return [
     'reinspect', ...Array<string>(fenced).fill('fence'), ...Array<string>(breaks).fill('break'),
-    ...Array<string>(repairs).fill('repair'), 'reboot', 'wait', 'confirm',
+    ...Array<string>(repairs).fill('repair'), ...restart, 'confirm',
   ];
 }
