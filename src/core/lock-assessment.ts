@@ -7,7 +7,7 @@
 import { findBlocklistEntry, hasZeroNonce, isNewClientOnSameHost, isSameClient, addrIp } from './client-match.js';
 import { say } from './evidence.js';
 import { ownerHost } from './owner-host.js';
-import { lockHandle, type ImageSpec } from './ids.js';
+import { lockHandle, splitImageSpec, type ImageSpec } from './ids.js';
 import type { Corroboration, LockAssessment } from './report.js';
 import { POWER_STATE, type DiskObservation, type InspectionSnapshot, type RbdLock, type RbdWatcher } from './snapshot.js';
 
@@ -76,7 +76,7 @@ function corroborate(disk: DiskObservation, lock: RbdLock, snapshot: InspectionS
 
   if (disk.watchers.ok) {
     const newcomer = disk.watchers.value.find((w) => isNewClientOnSameHost(lock.address, w.address));
-    if (newcomer) add('replaced_by_new_client', say.newClientOnSameHost(newcomer));
+    if (newcomer) add('replaced_by_new_client', say.newClientOnSameHost(newcomer), say.newClientLockedOut(newcomer, poolsToGrant(snapshot, disk)));
     else out.missing.push(`no new client from ${addrIp(lock.address)} watches the image`);
     if (disk.watchers.value.length === 0 && isNotRunning(instance)) {
       add('no_watcher_not_running', say.noWatcherNotRunning(instance.name, instance.powerState, instance.vmState));
@@ -84,6 +84,14 @@ function corroborate(disk: DiskObservation, lock: RbdLock, snapshot: InspectionS
     else out.missing.push('other clients watch the image');
   }
   return out;
+}
+
+/** The pools of the caps advice: the configured ones, or those of the instance's disks (this one first). */
+function poolsToGrant(snapshot: InspectionSnapshot, disk: DiskObservation): string[] {
+  const pools = snapshot.pools === undefined
+    ? [disk.image, ...snapshot.disks.map((d) => d.image)].map((spec) => splitImageSpec(spec).pool)
+    : [snapshot.pools.nova, ...snapshot.pools.cinder];
+  return [...new Set<string>(pools)];
 }
 
 export function assessLock(disk: DiskObservation, lock: RbdLock, ctx: AnalysisContext): LockAssessment {

@@ -3,7 +3,7 @@
  * staleness rules (lock-analysis.ts). Each source that can fail independently is a Result, so that a partial
  * failure is visible to the rules (and leads to `unknown`, never to `stale`).
  */
-import type { EntityAddr, ImageSpec, InstanceId, LockId, Locker } from './ids.js';
+import type { EntityAddr, ImageSpec, InstanceId, LockId, Locker, PoolName } from './ids.js';
 import type { Result } from './result.js';
 
 export interface RbdLock {
@@ -103,6 +103,11 @@ export interface InspectionSnapshot {
    */
   hypervisors: Result<HypervisorView[], string>;
   disks: DiskObservation[];
+  /**
+   * The configured pools (VMLOCKS_NOVA_POOL, VMLOCKS_CINDER_POOLS), for the caps advice of the evidence; when absent
+   * the pools of the instance's disks are named.
+   */
+  pools?: { nova: PoolName; cinder: PoolName[] };
   /** Failures that may hide disks (a pool that could not be listed). Any entry makes the verdict unknown. */
   discoveryErrors: string[];
 }

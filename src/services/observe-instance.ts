@@ -120,6 +120,7 @@ export async function observeInstance(
     blocklist,
     hypervisors,
     disks,
+    pools: { nova: deps.novaPool, cinder: deps.cinderPools },
     discoveryErrors,
   };
 }
