@@ -57,7 +57,8 @@ describe('the gap between re-inspection and fencing', () => {
     await h.workflow.idle();
 
     expect(h.store.get(requested.value.id)?.state).toBe('succeeded');
-    expect(h.inspections() - before).toBe(2);
+    // the re-inspection, the one again before fencing, and the restart's fresh look at the host (restart-step.ts)
+    expect(h.inspections() - before).toBe(3);
     expect(stepDetail(h, requested.value.id, 'fence')).toContain('inspected again');
   });
 
