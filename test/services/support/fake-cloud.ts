@@ -100,6 +100,10 @@ export class FakeCloud {
       if (!i) throw new Error('not found');
       return { reached: true, server: this.view(i), transitions: ['HARD_REBOOT', 'ACTIVE'], elapsedMs: 5 };
     },
+    // every host is up here: the restart is a reboot (its check finds no evacuation under way), never an evacuation
+    evacuate: async () => { throw new Error('not used: the hosts are up'); },
+    listEvacuations: async () => [],
+    waitForEvacuation: async () => { throw new Error('not used: the hosts are up'); },
   };
 }
 
