@@ -11,6 +11,7 @@ function serviceCounter(opts: { fail?: number } = {}) {
   const unused = (): never => { throw new Error('not used here'); };
   const port: NovaPort = {
     resolveInstance: unused, getServer: unused, listServersOnHost: unused, listHypervisors: async () => [], hardReboot: unused, waitForActive: unused,
+    evacuate: unused, listEvacuations: unused, waitForEvacuation: unused,
     async getComputeService(host): Promise<ComputeServiceView> {
       asked.push(host);
       await new Promise((r) => setTimeout(r, 20));
