@@ -70,3 +70,20 @@ describe('where reports go', () => {
     expect(h.inspect.calls).toHaveLength(1);
   });
 });
+
+describe('decisions per user', () => {
+  it('lets 5 Approve clicks of one user in 10 s through, tells them once when to retry and posts nothing to any channel', async () => {
+    h.fixes.onDecide = async () => ({ ok: false, error: { code: 'not_authorised', detail: 'You are not an approver.' } });
+    const clicks = Array.from({ length: 100 }, (_, i) => h.interaction(blockActionPayload({
+      actionId: ACTION_IDS.approveFix, value: encodeRequestButtonValue(fixRequest().id), userId: 'U01REQUEST', responseUrl: h.fake.responseUrl(`flood-${i}`),
+    })));
+    const answers = await Promise.all(clicks.map((c) => h.send(c)));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    await h.fake.waitForResponse((r) => shown(r.body).includes('Too many clicks'));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.fixes.decideCalls).toHaveLength(5);
+    expect(h.fake.responses.filter((r) => shown(r.body).includes('Too many clicks'))).toHaveLength(1);
+    expect(h.fake.responses.every((r) => r.body.response_type === 'ephemeral')).toBe(true);
+    expect(h.fake.callsTo('chat.postMessage')).toEqual([]);
+  });
+});

@@ -17,7 +17,7 @@ beforeEach(async () => {
 });
 afterEach(async () => fake.close());
 
-function notifier(postIntervalMs = 30, extra: { approvalsChannel?: string; storedMessage?: (requestId: string) => { channel: string; ts: string } | null } = {}): SlackNotifier {
+function notifier(postIntervalMs = 30, extra: { approvalsChannel?: string; maxQueued?: number; storedMessage?: (requestId: string) => { channel: string; ts: string } | null } = {}): SlackNotifier {
   return createSlackNotifier({ client: webClientOn(fake, log.logger, metrics), incidentChannel: 'C0INCIDENT', logger: log.logger, metrics, postIntervalMs, ...extra });
 }
 
@@ -50,6 +50,32 @@ describe('incident channel notifications', () => {
     expect(line).toMatchObject({ level: 50, requestId: fixRequest().id, event: 'step' });
     expect(JSON.stringify(line?.err)).toContain('channel_not_found');
     expect(await counterValue(metrics, 'vmlocks_external_calls_total', { system: 'slack', op: 'chat.postMessage', outcome: 'error' })).toBe(1);
+  });
+});
+
+describe('the post queue', () => {
+  const requested = (): IncidentEvent => ({ kind: 'requested', request: fixRequest() });
+
+  it('sends a fix\'s steps ahead of decisions that were queued before them', async () => {
+    const n = notifier(30);
+    const first = n.notify(stepEvent(0)); // runs at once and holds the queue
+    const chatter = Array.from({ length: 5 }, () => n.notify(requested()));
+    const steps = [1, 2, 3].map((i) => n.notify(stepEvent(i)));
+    await Promise.all([first, ...chatter, ...steps]);
+    const order = fake.callsTo('chat.postMessage').map((p) => (/event (\d+)/.exec(String(p.args.text))?.[1] ?? 'requested'));
+    expect(order).toEqual(['0', '1', '2', '3', 'requested', 'requested', 'requested', 'requested', 'requested']);
+  });
+
+  it('stays bounded: when full it drops the least important waiting post, never a step', async () => {
+    const n = notifier(30, { maxQueued: 3 });
+    const first = n.notify(stepEvent(0));
+    const chatter = Array.from({ length: 3 }, () => n.notify(requested()));
+    const steps = [1, 2, 3].map((i) => n.notify(stepEvent(i)));
+    await Promise.all([first, ...chatter, ...steps]);
+    const texts = fake.callsTo('chat.postMessage').map((p) => String(p.args.text));
+    expect(texts.filter((t) => /event \d/.test(t))).toHaveLength(4);
+    expect(texts.filter((t) => t.includes('requested'))).toHaveLength(0);
+    expect(await counterValue(metrics, 'vmlocks_limit_hits_total', { limit: 'slack_post_queue' })).toBe(3);
   });
 });
 

@@ -18,6 +18,8 @@ export interface CommandLimiterOptions {
   metrics: Metrics;
   logger: Logger;
   clock?: Clock;
+  /** The limit's name in metrics and logs; default `user_commands` (`user_decisions` for Approve/Deny). */
+  limitName?: string;
 }
 
 interface Window {
@@ -71,8 +73,9 @@ export function createCommandLimiter(opts: CommandLimiterOptions): UserCommandLi
     } catch (e) {
       if (!(e instanceof Bottleneck.BottleneckError)) throw e;
       const retryAfterMs = Math.max(1, window.startMs + windowMs - nowMs);
-      opts.metrics.limitHits.inc({ limit: 'user_commands' });
-      opts.logger.warn({ event: 'limit_hit', limit: 'user_commands', user: key, perUser, windowMs, retryAfterMs }, 'user command limit hit');
+      const limit = opts.limitName ?? 'user_commands';
+      opts.metrics.limitHits.inc({ limit });
+      opts.logger.warn({ event: 'limit_hit', limit, user: key, perUser, windowMs, retryAfterMs }, `${limit} limit hit`);
       return { allowed: false, retryAfterMs };
     }
   }

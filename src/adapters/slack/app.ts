@@ -12,7 +12,9 @@ import { createAccessGuard, type OperatorPolicy } from './access/access-guard.js
 import { createGroupMembers, type GroupMembers } from './access/group-members.js';
 import { readInstallation } from './access/installation.js';
 import { createUserFactsReader } from './access/user-facts.js';
+import { createCommandLimiter } from '../limits/command-limiter.js';
 import { toSlackLogger } from './bolt-logger.js';
+import { createDecisionGate } from './handlers/decision-gate.js';
 import { fetchWithTimeout } from './fetch-with-timeout.js';
 import { registerHandlers } from './handlers/register-handlers.js';
 import { createWebClient, DEFAULT_RETRY, normaliseSlackApiUrl } from './web-client.js';
@@ -38,6 +40,8 @@ export interface SlackAppOptions {
   commandLimiter: CommandLimiter;
   /** Who may see and act (DESIGN.md §5). */
   access: SlackAccessOptions;
+  /** Approve/Deny clicks per user; default 5 per 10 s. */
+  decisionLimiter?: CommandLimiter;
   /** Timeout of every Web API call and response_url post. */
   timeoutMs: number;
   /** The WebClient handlers use (share the Notifier's); default one made with createWebClient. */
@@ -110,6 +114,9 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     logger: opts.logger, metrics: opts.metrics, inspect: opts.inspect, fixes: opts.fixes, commandLimiter: opts.commandLimiter, web,
     access, reportChannels: new Set(opts.access.reportChannels),
     ...(opts.batches ? { batches: opts.batches } : {}),
+    decisions: createDecisionGate(opts.decisionLimiter ?? createCommandLimiter({
+      perUser: 5, windowMs: 10_000, metrics: opts.metrics, logger: opts.logger, limitName: 'user_decisions',
+    })),
     viewAckDeadlineMs: opts.viewAckDeadlineMs ?? 2000,
     ...(opts.commandLimit === undefined ? {} : { commandLimit: opts.commandLimit }),
   });

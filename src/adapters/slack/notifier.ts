@@ -37,6 +37,8 @@ export interface SlackNotifierOptions {
    * is sent. Default: the request's own `approvalMessage`.
    */
   storedMessage?: (requestId: string) => SlackMessageRef | null;
+  /** Posts and updates waiting at most; past it the least important waiting one is dropped. Default 200. */
+  maxQueued?: number;
 }
 
 export interface SlackNotifier extends Notifier, BatchNotifier {
@@ -44,14 +46,29 @@ export interface SlackNotifier extends Notifier, BatchNotifier {
   stop(): Promise<void>;
 }
 
-// Bottleneck priorities: lower runs first. The approval message beats event chatter.
-const PRIORITY = { approval: 1, update: 2, event: 5 } as const;
+/**
+ * Bottleneck priorities (0 runs first, 9 last): the approval message and its updates, then a fix's steps and
+ * results, then decisions, then chatter (announcements). A full queue drops the least important waiting post first.
+ */
+export const POST_PRIORITY = { approval: 1, update: 2, result: 3, decision: 4, chatter: 7 } as const;
+
+const EVENT_PRIORITY: Record<IncidentEvent['kind'], number> = {
+  step: POST_PRIORITY.result, finished: POST_PRIORITY.result, brake: POST_PRIORITY.result, interrupted: POST_PRIORITY.result,
+  requested: POST_PRIORITY.decision, approved: POST_PRIORITY.decision, denied: POST_PRIORITY.decision, expired: POST_PRIORITY.decision,
+};
 
 export function createSlackNotifier(opts: SlackNotifierOptions): SlackNotifier {
   const { client, logger, metrics } = opts;
   const approvalsChannel = opts.approvalsChannel ?? opts.incidentChannel;
   const intervalMs = opts.postIntervalMs ?? 1000;
-  const queue = new Bottleneck({ maxConcurrent: 1, minTime: intervalMs });
+  // Bounded: OVERFLOW_PRIORITY drops the least important waiting job (or the new one, if none is less important).
+  const queue = new Bottleneck({
+    maxConcurrent: 1, minTime: intervalMs, highWater: opts.maxQueued ?? 200, strategy: Bottleneck.strategy.OVERFLOW_PRIORITY,
+  });
+  queue.on('dropped', () => {
+    metrics.limitHits.inc({ limit: 'slack_post_queue' });
+    logger.warn({ event: 'post_dropped', limit: 'slack_post_queue' }, 'the Slack post queue is full; dropped the least important waiting post');
+  });
   const gauge = (): void => metrics.queued.set({ limiter: 'slack_posts' }, queue.counts().QUEUED);
   queue.on('queued', gauge);
   queue.on('executing', gauge);
@@ -78,7 +95,7 @@ export function createSlackNotifier(opts: SlackNotifierOptions): SlackNotifier {
     ...createSlackBatchNotifier({ client, metrics, logger, incidentChannel: opts.incidentChannel, approvalsChannel, spaced, priority: PRIORITY }),
     async notify(event: IncidentEvent): Promise<void> {
       try {
-        await post(opts.incidentChannel, buildIncidentMessage(event), PRIORITY.event);
+        await post(opts.incidentChannel, buildIncidentMessage(event), EVENT_PRIORITY[event.kind]);
       } catch (err) {
         // The port's contract: a notification never fails its caller (a fix must not stop because Slack is down).
         logger.error({ err, event: event.kind, requestId: event.request.id }, 'could not post an incident-channel event');
@@ -86,14 +103,14 @@ export function createSlackNotifier(opts: SlackNotifierOptions): SlackNotifier {
     },
 
     async postApprovalMessage(request: FixRequest): Promise<SlackMessageRef> {
-      const posted = await post(approvalsChannel, buildApprovalMessage(toApprovalView(request)), PRIORITY.approval);
+      const posted = await post(approvalsChannel, buildApprovalMessage(toApprovalView(request)), POST_PRIORITY.approval);
       return { channel: posted.channel, ts: posted.ts };
     },
 
     async updateApprovalMessage(request: FixRequest, progress?: FixRunStep[]): Promise<void> {
       const m = buildApprovalMessage(toApprovalView(request, progress ?? []));
       // chat.update on the stored channel/ts: a response_url would expire after 30 minutes (DESIGN.md §5).
-      await spaced(PRIORITY.update, async () => {
+      await spaced(POST_PRIORITY.update, async () => {
         const ref = request.approvalMessage ?? opts.storedMessage?.(request.id) ?? null;
         if (ref === null) {
           logger.warn({ requestId: request.id, state: request.state }, 'approval message reference not stored yet; this update is skipped (the request applies the latest state once it is stored)');

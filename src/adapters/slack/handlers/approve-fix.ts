@@ -19,6 +19,7 @@ export function createApproveFixHandler(deps: HandlerDeps) {
     const click = readClick(body, ACTION_IDS.approveFix, RequestButtonValue);
     if (!click.ok || !respond) return refuseMalformedClick(deps, 'approve', click.ok ? 'no response_url' : click.error, respond);
     const { user, value } = click.value;
+    if (!(await deps.decisions.pass(deps, user, respond))) return;
     if (!(await admit(deps, actorOfInteraction(click.value.body), respond))) return;
     deps.metrics.commands.inc({ kind: 'approve' });
     try {

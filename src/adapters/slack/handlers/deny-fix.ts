@@ -20,6 +20,7 @@ export function createDenyFixHandler(deps: HandlerDeps) {
     const click = readClick(body, ACTION_IDS.denyFix, RequestButtonValue);
     if (!click.ok) return refuseMalformedClick(deps, 'deny', click.error, respond);
     const { user, value } = click.value;
+    if (!(await deps.decisions.pass(deps, user, respond))) return;
     if (!(await admit(deps, actorOfInteraction(click.value.body), respond))) return;
     deps.metrics.commands.inc({ kind: 'deny' });
     try {

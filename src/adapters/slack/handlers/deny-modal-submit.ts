@@ -34,6 +34,9 @@ export function createDenyModalSubmitHandler(deps: HandlerDeps) {
     if (reason === '') return ack({ response_action: 'errors', errors: { [DENY_REASON_BLOCK_ID]: 'Say why the fix is denied.' } });
     const user = parsed.data.user.id;
     const { requestId } = meta.value;
+    if (!(await deps.decisions.pass(deps, user))) {
+      return ack({ response_action: 'update', view: buildDenyResultModal(':hourglass: Too many clicks; try again in a few seconds.') });
+    }
     if (!(await admit(deps, actorOfInteraction(parsed.data)))) {
       return ack({ response_action: 'update', view: buildDenyResultModal(ACCESS_REFUSED_TEXT) });
     }

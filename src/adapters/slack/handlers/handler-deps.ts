@@ -6,6 +6,7 @@ import type { BatchWorkflow, FixWorkflow, InspectService } from '../../../servic
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { AccessGuard } from '../access/access-guard.js';
+import type { DecisionGate } from './decision-gate.js';
 
 export interface HandlerDeps {
   logger: Logger;
@@ -15,6 +16,8 @@ export interface HandlerDeps {
   /** One request for a whole host (absent: the batch buttons answer that this vmlocks does not take batches). */
   batches?: BatchWorkflow;
   commandLimiter: CommandLimiter;
+  /** Approve/Deny clicks per user (decision-gate.ts). */
+  decisions: DecisionGate;
   /** Who may see and act (DESIGN.md §5); every handler asks it before doing anything. */
   access: AccessGuard;
   /** Channels where reports are posted for everyone (incident channel, VMLOCKS_CHANNELS); elsewhere ephemeral. */
