@@ -28,23 +28,36 @@ export function limitCeph(port: CephPort, opts: PortLimitOptions): CephPort {
  * go before every diagnosis waiting, and `diagnosis` for the rest. During a mass event the diagnoses fill the
  * queue; a fix that waited behind them would fence and break minutes after its re-inspection.
  */
-export function limitCephByPriority(port: CephPort, opts: PortLimitOptions): { diagnosis: CephPort; fix: CephPort } {
+export function limitCephByPriority(port: CephPort, opts: PortLimitOptions): { diagnosis: CephPort; fix: CephPort; hostScan: CephPort } {
   const run = createPortScheduler('ceph', { ...opts, maxConcurrent: opts.maxConcurrent ?? 4 });
-  return { diagnosis: cephThrough(port, run, PRIORITY.diagnosis), fix: cephThrough(port, run, PRIORITY.fix) };
+  return {
+    diagnosis: cephThrough(port, run, PRIORITY.diagnosis),
+    fix: cephThrough(port, run, PRIORITY.fix),
+    hostScan: cephThrough(port, run, PRIORITY.hostScan),
+  };
 }
 
 /** Nova: each call is one HTTP request to the compute API; 8 at a time by default. */
 export function limitNova(port: NovaPort, opts: PortLimitOptions): NovaPort {
+  return limitNovaByPriority(port, opts).diagnosis;
+}
+
+/** One Nova queue, two doors: single diagnoses and fixes before the calls of host scans. */
+export function limitNovaByPriority(port: NovaPort, opts: PortLimitOptions): { diagnosis: NovaPort; hostScan: NovaPort } {
   const run = createPortScheduler('nova', { ...opts, maxConcurrent: opts.maxConcurrent ?? 8 });
+  return { diagnosis: novaThrough(port, run, PRIORITY.diagnosis), hostScan: novaThrough(port, run, PRIORITY.hostScan) };
+}
+
+function novaThrough(port: NovaPort, run: Scheduled, priority: number): NovaPort {
   return {
-    resolveInstance: (ref) => run(() => port.resolveInstance(ref)),
-    getServer: (id) => run(() => port.getServer(id)),
-    getComputeService: (host) => run(() => port.getComputeService(host)),
-    listServersOnHost: (host) => run(() => port.listServersOnHost(host)),
-    listHypervisors: () => run(() => port.listHypervisors()),
-    hardReboot: (id) => run(() => port.hardReboot(id)),
-    evacuate: (id) => run(() => port.evacuate(id)),
-    listEvacuations: (id) => run(() => port.listEvacuations(id)),
+    resolveInstance: (ref) => run(() => port.resolveInstance(ref), priority),
+    getServer: (id) => run(() => port.getServer(id), priority),
+    getComputeService: (host) => run(() => port.getComputeService(host), priority),
+    listServersOnHost: (host) => run(() => port.listServersOnHost(host), priority),
+    listHypervisors: () => run(() => port.listHypervisors(), priority),
+    hardReboot: (id) => run(() => port.hardReboot(id), priority),
+    evacuate: (id) => run(() => port.evacuate(id), priority),
+    listEvacuations: (id) => run(() => port.listEvacuations(id), priority),
     // Not limited: waitForActive polls for up to minutes, mostly asleep between GETs. Scheduled as one job it
     // would hold a slot for its whole wait, and 8 concurrent fixes would block every inspection. The right
     // unit is each poll GET, but those happen inside the Nova adapter and NovaPort offers no hook to reach them.

@@ -9,11 +9,30 @@ import type { Metrics } from '../observability/metrics.js';
 export interface PortLimitOptions {
   maxConcurrent?: number;
   minTime?: number;
+  /**
+   * Calls that may wait at most; past it a diagnosis or host scan is refused at once ("busy, try again in N s")
+   * instead of waiting longer than anyone (or Slack's 30-minute response_url) would. A fix's calls always queue.
+   */
+  maxQueued?: number;
   metrics: Metrics;
 }
 
-/** Bottleneck priorities (0 first, default 5): a fix's calls go before the diagnoses queued ahead of them. */
-export const PRIORITY = { fix: 1, diagnosis: 5 } as const;
+/**
+ * Bottleneck priorities (0 first, default 5): a fix's calls go before everything waiting, a single diagnosis before
+ * the calls of host scans, so one user's scan of a host cannot hold back someone else's check of one instance.
+ */
+export const PRIORITY = { fix: 1, diagnosis: 5, hostScan: 7 } as const;
+
+/** The queue in front of Ceph or Nova is full: a value with a message for the user and when to retry. */
+export class QueueFullError extends Error {
+  readonly userMessage: string;
+  constructor(readonly system: 'ceph' | 'nova', readonly waiting: number, readonly retryAfterMs: number) {
+    super(`${system} queue full: ${waiting} calls waiting`);
+    this.name = 'QueueFullError';
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    this.userMessage = `vmlocks is busy (${waiting} ${system === 'ceph' ? 'Ceph' : 'Nova'} calls are waiting); try again in ${seconds} s. Nothing was changed.`;
+  }
+}
 
 export type Scheduled = <T>(call: () => Promise<T>, priority?: number) => Promise<T>;
 
@@ -24,6 +43,8 @@ export function createPortScheduler(
   const limiter = new Bottleneck({ maxConcurrent: opts.maxConcurrent, minTime: opts.minTime ?? 0 });
   const limit = `${name}_queue`;
   const labels = { limiter: name };
+  // Mean duration of recent calls (exponential average), for the "try again in N s" of a full queue.
+  let meanMs = 500;
 
   /** Calls not yet started: received, queued, or scheduled and waiting out minTime. */
   function waiting(): number {
@@ -33,12 +54,22 @@ export function createPortScheduler(
 
   return <T>(call: () => Promise<T>, priority: number = PRIORITY.diagnosis): Promise<T> => {
     const c = limiter.counts();
+    const queued = c.RECEIVED + c.QUEUED;
+    if (opts.maxQueued !== undefined && priority !== PRIORITY.fix && queued >= opts.maxQueued) {
+      opts.metrics.limitHits.inc({ limit: `${name}_queue_full` });
+      return Promise.reject(new QueueFullError(name, queued, (queued * meanMs) / opts.maxConcurrent));
+    }
     // Every call already in the limiter holds or awaits a slot before this one: when they fill all slots, this
     // call has to queue.
     if (c.RECEIVED + c.QUEUED + c.RUNNING + c.EXECUTING >= opts.maxConcurrent) opts.metrics.limitHits.inc({ limit });
-    const result = limiter.schedule({ priority }, () => {
+    const result = limiter.schedule({ priority }, async () => {
       opts.metrics.queued.set(labels, waiting());
-      return call();
+      const started = performance.now();
+      try {
+        return await call();
+      } finally {
+        meanMs = 0.8 * meanMs + 0.2 * (performance.now() - started);
+      }
     });
     opts.metrics.queued.set(labels, waiting());
     return result;
