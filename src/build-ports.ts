@@ -5,7 +5,7 @@
 import { createCephAdapter } from './adapters/ceph/index.js';
 import { coalesceReads } from './adapters/ceph/coalesce-reads.js';
 import { coalesceNovaReads } from './adapters/openstack/coalesce-reads.js';
-import { limitCephByPriority, limitNova } from './adapters/limits/index.js';
+import { limitCephByPriority, limitNovaByPriority } from './adapters/limits/index.js';
 import { instrumentPort } from './adapters/observability/instrument-port.js';
 import type { Metrics } from './adapters/observability/metrics.js';
 import { createOpenStackNova } from './adapters/openstack/index.js';
@@ -19,6 +19,8 @@ export interface OutboundPorts {
   fixCeph: CephPort;
   /** Ends what the ports keep open (the Ceph read helper). */
   close(): Promise<void>;
+  /** The same queues, for host scans: their calls go after single diagnoses (issue 11). */
+  scan: { ceph: CephPort; nova: NovaPort };
 }
 
 export async function buildPorts(cfg: BaseConfig, metrics: Metrics): Promise<OutboundPorts> {
@@ -31,13 +33,19 @@ export async function buildPorts(cfg: BaseConfig, metrics: Metrics): Promise<Out
     timeoutMs: cfg.ceph.timeoutMs,
   });
   const novaClient = await createOpenStackNova(cfg.env, { timeoutMs: cfg.nova.timeoutMs });
-  const cephQueue = limitCephByPriority(instrumentPort('ceph', cephCli, metrics), { maxConcurrent: cfg.ceph.concurrency, minTime: cfg.ceph.minTimeMs, metrics });
+  const cephQueue = limitCephByPriority(instrumentPort('ceph', cephCli, metrics), {
+    maxConcurrent: cfg.ceph.concurrency, minTime: cfg.ceph.minTimeMs, maxQueued: cfg.ceph.maxQueued, metrics,
+  });
+  const novaQueue = limitNovaByPriority(instrumentPort('nova', novaClient, metrics), {
+    maxConcurrent: cfg.nova.concurrency, minTime: cfg.nova.minTimeMs, maxQueued: cfg.nova.maxQueued, metrics,
+  });
   return {
     // outermost: coalesced reads never enter the queue
     ceph: coalesceReads(cephQueue.diagnosis),
     // a fix reads fresh (no coalescing) and first
     fixCeph: cephQueue.fix,
-    nova: coalesceNovaReads(limitNova(instrumentPort('nova', novaClient, metrics), { maxConcurrent: cfg.nova.concurrency, minTime: cfg.nova.minTimeMs, metrics })),
+    nova: coalesceNovaReads(novaQueue.diagnosis),
+    scan: { ceph: coalesceReads(cephQueue.hostScan), nova: coalesceNovaReads(novaQueue.hostScan) },
     close: () => cephCli.close(),
   };
 }

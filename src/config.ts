@@ -65,6 +65,9 @@ const BaseEnv = z.object({
   VMLOCKS_CEPH_MIN_TIME: duration('0ms'),
   VMLOCKS_NOVA_CONCURRENCY: positiveInt(8),
   VMLOCKS_NOVA_MIN_TIME: duration('0ms'),
+  // Calls that may wait in front of Ceph / Nova; past it diagnoses are answered "busy, try again in N s".
+  VMLOCKS_CEPH_MAX_QUEUED: positiveInt(500),
+  VMLOCKS_NOVA_MAX_QUEUED: positiveInt(500),
   VMLOCKS_USER_COMMANDS: positiveInt(10),
   VMLOCKS_USER_COMMANDS_WINDOW: duration('1m'),
   VMLOCKS_FIX_BRAKE: positiveInt(10),
@@ -114,11 +117,11 @@ function toBase(e: z.output<typeof BaseEnv>, env: NodeJS.ProcessEnv) {
     logLevel: e.LOG_LEVEL,
     ceph: {
       conf: e.CEPH_CONF, id: e.CEPH_ID, keyring: e.CEPH_KEYRING, timeoutMs: e.VMLOCKS_CEPH_TIMEOUT, reads: e.VMLOCKS_CEPH_READS,
-      concurrency: e.VMLOCKS_CEPH_CONCURRENCY, minTimeMs: e.VMLOCKS_CEPH_MIN_TIME,
+      concurrency: e.VMLOCKS_CEPH_CONCURRENCY, minTimeMs: e.VMLOCKS_CEPH_MIN_TIME, maxQueued: e.VMLOCKS_CEPH_MAX_QUEUED,
     },
     nova: {
       timeoutMs: e.VMLOCKS_NOVA_TIMEOUT, rebootTimeoutMs: e.VMLOCKS_REBOOT_TIMEOUT, evacuateTimeoutMs: e.VMLOCKS_EVACUATE_TIMEOUT,
-      concurrency: e.VMLOCKS_NOVA_CONCURRENCY, minTimeMs: e.VMLOCKS_NOVA_MIN_TIME,
+      concurrency: e.VMLOCKS_NOVA_CONCURRENCY, minTimeMs: e.VMLOCKS_NOVA_MIN_TIME, maxQueued: e.VMLOCKS_NOVA_MAX_QUEUED,
     },
     limits: {
       userCommands: e.VMLOCKS_USER_COMMANDS, userCommandsWindowMs: e.VMLOCKS_USER_COMMANDS_WINDOW,

@@ -35,9 +35,11 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   let ready = false;
   const store = openSqliteStore({ path: cfg.dbPath, logger, clock });
   const ports = await buildPorts(cfg, metrics);
-  const { ceph, nova, fixCeph } = ports;
+  const { ceph, nova, fixCeph, scan } = ports;
   const inspectDeps = { nova, novaPool: cfg.novaPool, cinderPools: cfg.cinderPools, clock, metrics, fenceExpiryMs: cfg.fenceExpiryMs, batchMax: cfg.batch.max };
-  const inspect = createInspectService({ ...inspectDeps, ceph });
+  const single = createInspectService({ ...inspectDeps, ceph });
+  // host scans go through the scan door of the Ceph and Nova queues, after single diagnoses
+  const inspect = { ...single, inspectHost: createInspectService({ ...inspectDeps, ...scan }).inspectHost };
   // the run's re-inspections go through the fix door of the Ceph queue, like its commands
   const runInspect = createInspectService({ ...inspectDeps, ceph: fixCeph });
 

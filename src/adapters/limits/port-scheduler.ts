@@ -54,7 +54,8 @@ export function createPortScheduler(
 
   return <T>(call: () => Promise<T>, priority: number = PRIORITY.diagnosis): Promise<T> => {
     const c = limiter.counts();
-    const queued = c.RECEIVED + c.QUEUED;
+    // calls beyond the slots: those that will have to wait
+    const queued = Math.max(0, c.RECEIVED + c.QUEUED + c.RUNNING + c.EXECUTING - opts.maxConcurrent);
     if (opts.maxQueued !== undefined && priority !== PRIORITY.fix && queued >= opts.maxQueued) {
       opts.metrics.limitHits.inc({ limit: `${name}_queue_full` });
       return Promise.reject(new QueueFullError(name, queued, (queued * meanMs) / opts.maxConcurrent));

@@ -13,6 +13,7 @@ import { createGroupMembers, type GroupMembers } from './access/group-members.js
 import { readInstallation } from './access/installation.js';
 import { createUserFactsReader } from './access/user-facts.js';
 import { createCommandLimiter } from '../limits/command-limiter.js';
+import { createHostScanGate } from '../limits/host-scan-gate.js';
 import { toSlackLogger } from './bolt-logger.js';
 import { createDecisionGate } from './handlers/decision-gate.js';
 import { fetchWithTimeout } from './fetch-with-timeout.js';
@@ -114,6 +115,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     logger: opts.logger, metrics: opts.metrics, inspect: opts.inspect, fixes: opts.fixes, commandLimiter: opts.commandLimiter, web,
     access, reportChannels: new Set(opts.access.reportChannels),
     ...(opts.batches ? { batches: opts.batches } : {}),
+    hostScans: createHostScanGate(opts.metrics),
     decisions: createDecisionGate(opts.decisionLimiter ?? createCommandLimiter({
       perUser: 5, windowMs: 10_000, metrics: opts.metrics, logger: opts.logger, limitName: 'user_decisions',
     })),

@@ -92,7 +92,7 @@ export function createSlackNotifier(opts: SlackNotifierOptions): SlackNotifier {
       client.chat.postMessage({ channel, text: m.text, blocks: m.blocks })));
 
   return {
-    ...createSlackBatchNotifier({ client, metrics, logger, incidentChannel: opts.incidentChannel, approvalsChannel, spaced, priority: PRIORITY }),
+    ...createSlackBatchNotifier({ client, metrics, logger, incidentChannel: opts.incidentChannel, approvalsChannel, spaced, priority: { approval: POST_PRIORITY.approval, update: POST_PRIORITY.update, event: POST_PRIORITY.decision } }),
     async notify(event: IncidentEvent): Promise<void> {
       try {
         await post(opts.incidentChannel, buildIncidentMessage(event), EVENT_PRIORITY[event.kind]);

@@ -7,6 +7,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { AccessGuard } from '../access/access-guard.js';
 import type { DecisionGate } from './decision-gate.js';
+import type { HostScanGate } from '../../limits/host-scan-gate.js';
 
 export interface HandlerDeps {
   logger: Logger;
@@ -16,6 +17,8 @@ export interface HandlerDeps {
   /** One request for a whole host (absent: the batch buttons answer that this vmlocks does not take batches). */
   batches?: BatchWorkflow;
   commandLimiter: CommandLimiter;
+  /** One `/vmlocks host` scan per user at a time. */
+  hostScans: HostScanGate;
   /** Approve/Deny clicks per user (decision-gate.ts). */
   decisions: DecisionGate;
   /** Who may see and act (DESIGN.md §5); every handler asks it before doing anything. */

@@ -10,7 +10,7 @@ import { buildInspectOutcomeMessage } from '../blocks/inspect-outcome.js';
 import { describeRef } from '../blocks/lookup-blocks.js';
 import { code, truncate } from '../blocks/mrkdwn.js';
 import {
-  buildCheckingMessage, buildHelpMessage, buildRateLimitMessage, buildUsageMessage,
+  buildCheckingMessage, buildHelpMessage, buildNoticeMessage, buildRateLimitMessage, buildUsageMessage,
 } from '../blocks/simple-messages.js';
 import { actorOfCommand, SlashCommandBody } from '../payloads.js';
 import { admit } from './admit.js';
@@ -65,8 +65,14 @@ export function createVmlocksCommandHandler(deps: HandlerDeps) {
         case 'help':
           return await replyEphemeral(respond, buildHelpMessage());
         case 'host': {
-          await replyEphemeral(respond, buildCheckingMessage(what));
-          return await replyReport(respond, buildHostMessage(await deps.inspect.inspectHost(request.host, user)), channel, deps.reportChannels);
+          const scan = deps.hostScans.tryStart(user, request.host);
+          if (!scan.started) return await replyEphemeral(respond, buildNoticeMessage(`:hourglass: Your scan of host ${code(scan.running)} is still running; one host scan at a time.`));
+          try {
+            await replyEphemeral(respond, buildCheckingMessage(what));
+            return await replyReport(respond, buildHostMessage(await deps.inspect.inspectHost(request.host, user)), channel, deps.reportChannels);
+          } finally {
+            scan.release();
+          }
         }
         case 'bad_host':
           return await replyEphemeral(respond, buildUsageMessage(request.problem, '/vmlocks host <compute-host>'));
