@@ -58,9 +58,12 @@ describe('the post queue', () => {
 
   it('sends a fix\'s steps ahead of decisions that were queued before them', async () => {
     const n = notifier(30);
-    const first = n.notify(stepEvent(0)); // runs at once and holds the queue
+    fake.delayMs = 1000; // the first post holds the queue while the others are queued
+    const first = n.notify(stepEvent(0));
     const chatter = Array.from({ length: 5 }, () => n.notify(requested()));
     const steps = [1, 2, 3].map((i) => n.notify(stepEvent(i)));
+    await new Promise((r) => setTimeout(r, 300));
+    fake.delayMs = 20;
     await Promise.all([first, ...chatter, ...steps]);
     const order = fake.callsTo('chat.postMessage').map((p) => (/event (\d+)/.exec(String(p.args.text))?.[1] ?? 'requested'));
     expect(order).toEqual(['0', '1', '2', '3', 'requested', 'requested', 'requested', 'requested', 'requested']);
@@ -68,9 +71,12 @@ describe('the post queue', () => {
 
   it('stays bounded: when full it drops the least important waiting post, never a step', async () => {
     const n = notifier(30, { maxQueued: 3 });
+    fake.delayMs = 1000;
     const first = n.notify(stepEvent(0));
     const chatter = Array.from({ length: 3 }, () => n.notify(requested()));
     const steps = [1, 2, 3].map((i) => n.notify(stepEvent(i)));
+    await new Promise((r) => setTimeout(r, 300));
+    fake.delayMs = 20;
     await Promise.all([first, ...chatter, ...steps]);
     const texts = fake.callsTo('chat.postMessage').map((p) => String(p.args.text));
     expect(texts.filter((t) => /event \d/.test(t))).toHaveLength(4);

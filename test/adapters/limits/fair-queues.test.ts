@@ -42,7 +42,7 @@ describe('priorities in the Ceph queue', () => {
     const calls = scan.map((s) => doors.hostScan.listLocks(s));
     await vi.waitFor(() => expect(ceph.order).toHaveLength(1));
     calls.push(doors.diagnosis.listLocks(single), doors.fix.listLocks(fix));
-    await new Promise((r) => setTimeout(r, 50)); // bottleneck queues a submitted call a few ticks later
+    await new Promise((r) => setTimeout(r, 300)); // bottleneck queues a submitted call a few ticks later
     for (let i = 0; i < 12; i += 1) {
       ceph.finishOne();
       await vi.waitFor(() => expect(ceph.order.length).toBeGreaterThanOrEqual(Math.min(12, i + 2)));
