@@ -2,6 +2,7 @@
  * `npm run bench`: performance on the real labs, as ratios against baselines measured in the same run (the manual
  * runbook, the bot's own Nova calls, the sequential CLI-per-call loop). Needs the labs up (`npm run lab:up`) and
  * dist/ built (the script builds it). Prints tables and writes bench/results/latest.json.
+ * BENCH_ONLY=host runs only the host-view row (24 instances on one host by default: BENCH_HOST_EXTRA more servers).
  * BENCH_REPS (default 5) sets the repetitions, BENCH_SOAK (default 10000) the diagnoses of the memory soak (Nova's
  * answers replayed, see replay-nova.ts; BENCH_SOAK_NOVA=lab for the lab's Nova).
  */
@@ -15,7 +16,8 @@ import { createInspectService } from '../src/services/inspect-instance.js';
 import { CLI, labEnv, startBot } from '../test/support/bot-process.js';
 import { startFakeSlackApi } from '../test/support/fake-slack-api.js';
 import { benchDiagnose, benchMany, refOf } from './diagnose.js';
-import { setUpServers } from './fixtures.js';
+import { benchHostView } from './host-view.js';
+import { setUpServers, type BenchFixtures } from './fixtures.js';
 import { printBars, printRows, printSlack, printSoak } from './print.js';
 import { benchSlack } from './slack-path.js';
 import { replayNova } from './replay-nova.js';
@@ -23,6 +25,7 @@ import { point, soak } from './soak.js';
 
 const reps = Number(process.env.BENCH_REPS ?? 5);
 const soakTotal = Number(process.env.BENCH_SOAK ?? 10_000);
+const hostExtra = Number(process.env.BENCH_HOST_EXTRA ?? 16);
 
 function serviceOf(cfg: BaseConfig, ports: OutboundPorts) {
   return createInspectService({ ...ports, novaPool: cfg.novaPool, cinderPools: cfg.cinderPools, clock: { now: () => new Date() } });
@@ -41,7 +44,26 @@ async function main(): Promise<void> {
   console.log('setting up 8 servers with disks in the incident\'s lock states…');
   const fixtures = await setUpServers(8);
   const results: Record<string, unknown> = { at: new Date().toISOString(), reps };
+  let hostFixtures: BenchFixtures | undefined;
   try {
+    // the benchmark's servers are on compute-2; more there make a host with many instances
+    console.log(`adding ${hostExtra} servers to compute-2 for the host view…`);
+    const host = await benchHostView(services.librados, 'compute-2', hostExtra, reps);
+    hostFixtures = host.fixtures;
+    printRows(`A whole host: the host view of ${host.instances} instances against a sequential loop`, host.rows, 0);
+    Object.assign(results, { hostView: host.rows });
+    if (process.env.BENCH_ONLY !== 'host') await benchTheRest();
+  } finally {
+    await hostFixtures?.lab.admin.deleteServers(hostFixtures.servers.map((x) => x.id));
+    await fixtures.teardown();
+    await Promise.all([libradosPorts.close(), cliPorts.close(), novaPorts.close()]);
+  }
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwritten: bench/results/latest.json`);
+
+  async function benchTheRest(): Promise<void> {
     const seed = fixtures.servers.find((s) => s.state === 'seed_crash') ?? fixtures.servers[0];
     if (seed === undefined) throw new Error('no server');
     const t0 = performance.now();
@@ -66,14 +88,7 @@ async function main(): Promise<void> {
       await bot.stop();
       await slack.close();
     }
-  } finally {
-    await fixtures.teardown();
-    await Promise.all([libradosPorts.close(), cliPorts.close(), novaPorts.close()]);
   }
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nwritten: bench/results/latest.json`);
 }
 
 main().then(() => process.exit(0), (e: unknown) => {
