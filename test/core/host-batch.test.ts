@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideBatch, pauseReason } from '../../src/core/batch-approval.js';
 import { checkBatchCap, countItems, planBatch, type HostBatch } from '../../src/core/host-batch.js';
+import { hostJson } from '../../src/core/host-json.js';
 import { err, ok } from '../../src/core/result.js';
 import { plainSentence } from '../../src/core/sentence.js';
 import { disk, instanceId, liveLock, report, rootDisk, staleLock } from '../slack/samples.js';
@@ -75,5 +76,20 @@ describe('when a batch pauses', () => {
   it('counts items by status', () => {
     const item = (status: 'pending' | 'done' | 'skipped') => ({ instanceId, instanceName: 'x', approvedLocks: [], plan: [], evidence: [], status, reason: null, requestId: null });
     expect(countItems([item('done'), item('done'), item('skipped'), item('pending')])).toEqual({ total: 4, pending: 1, running: 0, done: 2, failed: 0, skipped: 1 });
+  });
+});
+
+describe('vmlocks host --json', () => {
+  it('adds the batch plan: the stale instances with their locks and plans, the others skipped with why, and the cap', () => {
+    const plan = planBatch('compute-1', [
+      { id: instanceId, name: 'vm-1', report: ok(report('stale', [disk(rootDisk, [staleLock()])])) },
+      { id: instanceId, name: 'db-1', report: ok(report('alive', [disk(rootDisk, [liveLock(rootDisk)])])) },
+    ], 1);
+    const json = hostJson({ host: 'compute-1' } as never, plan);
+    expect(json.batch).toMatchObject({
+      max: 1, overCap: false,
+      instances: [{ id: instanceId, name: 'vm-1', locks: [{ image: rootDisk }], plan: expect.arrayContaining([{ step: 'break', argv: expect.arrayContaining(['lock', 'rm']) }]) }],
+      skipped: [{ id: instanceId, name: 'db-1', verdict: 'alive' }],
+    });
   });
 });
