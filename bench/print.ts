@@ -14,7 +14,7 @@ export function printRows(title: string, rows: Row[], baselineIndex: number): vo
 export function printSoak(idle: RssPoint, points: RssPoint[]): void {
   console.log('\n### Memory (bench process = the bot\'s service in-process; helper = the read helper)\n| diagnoses | bot RSS | heap used | helper RSS | elapsed |\n|---|---|---|---|---|');
   console.log(`| idle (after warm-up) | ${idle.botMiB} MiB | ${idle.heapMiB} MiB | ${idle.helperMiB} MiB | - |`);
-  for (const p of points) console.log(`| ${p.diagnoses} | ${p.botMiB} MiB | ${p.heapMiB} MiB | ${p.helperMiB} MiB | ${p.elapsedS} s |`);
+  for (const p of points) console.log(`| ${p.diagnoses}${p.failed ? ` (${p.failed} failed)` : ''} | ${p.botMiB} MiB | ${p.heapMiB} MiB | ${p.helperMiB} MiB | ${p.elapsedS} s |`);
 }
 
 export interface Bar { bar: string; measured: string; met: boolean }

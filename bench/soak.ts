@@ -7,7 +7,7 @@ import type { InspectService } from '../src/services/types.js';
 import type { BenchServer } from './fixtures.js';
 import { refOf } from './diagnose.js';
 
-export interface RssPoint { diagnoses: number; botMiB: number; helperMiB: number; heapMiB: number; elapsedS: number }
+export interface RssPoint { diagnoses: number; failed?: number; botMiB: number; helperMiB: number; heapMiB: number; elapsedS: number }
 
 const mib = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
 
@@ -36,11 +36,12 @@ export async function soak(service: InspectService, servers: BenchServer[], tota
   const t0 = performance.now();
   const points = [point(0, t0)];
   let done = 0;
+  let failed = 0;
   while (done < total) {
     const n = Math.min(width, total - done);
-    await Promise.all(Array.from({ length: n }, (_, i) => refs[(done + i) % refs.length]).map((ref) => (ref === undefined ? null : service.inspect(ref, 'bench'))));
+    await Promise.all(Array.from({ length: n }, (_, i) => refs[(done + i) % refs.length]).map((ref) => (ref === undefined ? null : service.inspect(ref, 'bench').catch(() => { failed++; }))));
     done += n;
-    if (done % step === 0 || done === total) points.push(point(done, t0));
+    if (done % step === 0 || done === total) points.push({ ...point(done, t0), failed });
   }
   return points;
 }
