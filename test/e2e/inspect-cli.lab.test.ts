@@ -53,10 +53,20 @@ describe('a diagnosis', () => {
     expect(run.stdout).toContain(`reboot: POST /servers/${server.id}/action {"reboot":{"type":"HARD"}}`);
   });
 
-  it('only reads: it starts no rbd or ceph that writes, and the dead owner\'s lock is still there afterwards', async () => {
+  it('only reads through the librados connection (the default): it starts no rbd or ceph at all, and the dead owner\'s lock is still there afterwards', async () => {
+    const before = counting.calls().length;
     const run = await runCli(['inspect', server.id, '--json'], { PATH: counting.PATH });
     expect(run.exitCode, run.stderr).toBe(0);
-    const started = counting.calls();
+    expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'stale' });
+    expect(counting.calls().slice(before)).toEqual([]);
+    expect(await adminLocks(server.disk)).toEqual([{ id: crash.deadOwner.lockId, locker: crash.deadOwner.locker, address: crash.deadOwner.address }]);
+  });
+
+  it('only reads through the CLIs (VMLOCKS_CEPH_READS=cli): it starts no rbd or ceph that writes, and the dead owner\'s lock is still there afterwards', async () => {
+    const before = counting.calls().length;
+    const run = await runCli(['inspect', server.id, '--json'], { PATH: counting.PATH, VMLOCKS_CEPH_READS: 'cli' });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const started = counting.calls().slice(before);
     expect(started.length).toBeGreaterThan(0);
     // only reads: lock ls, status, info, ls, blocklist ls
     const writes = started.filter((argv) => argv.includes('rm') || argv.includes('add') || argv.includes('rebuild'));
