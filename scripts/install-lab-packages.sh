@@ -5,8 +5,9 @@ set -euo pipefail
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 CEPH_PKGS="ceph-mon ceph-osd ceph-common python3-rbd python3-rados"
 NOVA_PKGS="python3-nova python3-keystone python3-placement python3-glance python3-openstackclient rabbitmq-server uwsgi-core uwsgi-plugin-python3 sqlite3 curl mariadb-server python3-pymysql"
+PG_PKGS="postgresql"
 missing=""
-for p in $CEPH_PKGS $NOVA_PKGS; do
+for p in $CEPH_PKGS $NOVA_PKGS $PG_PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0

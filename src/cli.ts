@@ -3,6 +3,8 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from './adapters/observability/logger.js';
 import { auditCommand } from './cli/audit-command.js';
+import { clearRunCommand } from './cli/clear-run-command.js';
+import { migrateCommand } from './cli/migrate-command.js';
 import { hostCommand, inspectCommand, type CliIo } from './cli/inspect-command.js';
 import { loadBaseConfig, loadConfig } from './config.js';
 import { serve } from './main.js';
@@ -12,13 +14,15 @@ const USAGE = `usage:
   vmlocks inspect <instance> [--json]        diagnose an instance's RBD locks (read-only)
   vmlocks host <compute-host> [--json]       diagnose every instance of a compute host (read-only)
   vmlocks audit [--instance UUID] [--request ID] [--limit N] [--json]
+  vmlocks clear-run <request-id> --reason TEXT   free an instance guarded by an interrupted run whose runner is gone
+  vmlocks migrate                            create or upgrade the database schema (VMLOCKS_DB) and exit
   vmlocks help
 Configuration comes from the environment: see the table in README.md.`;
 
 const io: CliIo = { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) };
 
 const OPTIONS = {
-  json: { type: 'boolean', default: false }, instance: { type: 'string' }, request: { type: 'string' }, limit: { type: 'string' },
+  json: { type: 'boolean', default: false }, instance: { type: 'string' }, request: { type: 'string' }, limit: { type: 'string' }, reason: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -62,6 +66,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'audit') {
     return auditCommand(cfg.value, { instance: values.instance, request: values.request, limit: values.limit === undefined ? undefined : Number(values.limit), json: values.json ?? false }, io);
   }
+  if (command === 'clear-run') {
+    if (rest.length !== 1) return fail(`vmlocks clear-run takes one fix request id\n${USAGE}`, 2);
+    return clearRunCommand(cfg.value, rest[0] ?? '', { ...(values.reason !== undefined ? { reason: values.reason } : {}) }, io);
+  }
+  if (command === 'migrate') return migrateCommand(cfg.value, io);
   return fail(`vmlocks: unknown command "${command}"\n${USAGE}`, 2);
 }
 

@@ -50,6 +50,9 @@ const BaseEnv = z.object({
   VMLOCKS_CINDER_POOLS: pools,
   VMLOCKS_DB: z.string().trim().min(1).default('./vmlocks.db'),
   VMLOCKS_APPROVAL_TTL: duration('15m'),
+  // How long a run's lease lasts without renewal (renewed every third of it): a replica that dies mid-run is reported
+  // interrupted by another within about 1.3 of this.
+  VMLOCKS_RUN_LEASE: duration('30s').refine((ms) => ms >= 1_000, 'expected at least 1s (e.g. 30s)'),
   CEPH_CONF: optionalText,
   // `--id` takes the id without the type: `--id vmlocks` is client.vmlocks (`--id client.vmlocks` would be client.client.vmlocks)
   CEPH_ID: z.string().trim().regex(/^(?!client\.)[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a CephX user id without "client.", e.g. vmlocks').optional(),
@@ -114,6 +117,7 @@ function toBase(e: z.output<typeof BaseEnv>, env: NodeJS.ProcessEnv) {
     dbPath: e.VMLOCKS_DB,
     approvalTtlMs: e.VMLOCKS_APPROVAL_TTL,
     fenceExpiryMs: e.VMLOCKS_FENCE_EXPIRY,
+    runLeaseMs: e.VMLOCKS_RUN_LEASE,
     logLevel: e.LOG_LEVEL,
     ceph: {
       conf: e.CEPH_CONF, id: e.CEPH_ID, keyring: e.CEPH_KEYRING, timeoutMs: e.VMLOCKS_CEPH_TIMEOUT, reads: e.VMLOCKS_CEPH_READS,

@@ -10,7 +10,7 @@ import { createGroupMembers } from './adapters/slack/access/group-members.js';
 import { createApproverDirectory } from './adapters/slack/approver-directory.js';
 import { createSlackNotifier } from './adapters/slack/notifier.js';
 import { createWebClient } from './adapters/slack/web-client.js';
-import { openSqliteStore } from './adapters/store/index.js';
+import { openStore, redactUrl, isPostgresUrl } from './adapters/store/index.js';
 import { buildPorts } from './build-ports.js';
 import type { Config } from './config.js';
 import { healthRoutes, startHealthServer } from './health-server.js';
@@ -20,8 +20,7 @@ import { startBatchSweeper, reportInterruptedBatches } from './services/batch-li
 import { createFixWorkflow } from './services/fix-workflow.js';
 import { createInspectService } from './services/inspect-instance.js';
 import { reportInterruptedRuns, startExpirySweeper } from './services/request-lifecycle.js';
-import { formatRunnerId } from './core/run-liveness.js';
-import { runWatch } from './run-watch.js';
+import { newRunnerId } from './runner-id.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -33,7 +32,7 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   const metrics = createMetrics({ collectDefaults: true });
   const clock = systemClock;
   let ready = false;
-  const store = openSqliteStore({ path: cfg.dbPath, logger, clock });
+  const store = await openStore(cfg.dbPath, { logger, clock });
   const ports = await buildPorts(cfg, metrics);
   const { ceph, nova, fixCeph, scan } = ports;
   const inspectDeps = { nova, novaPool: cfg.novaPool, cinderPools: cfg.cinderPools, clock, metrics, fenceExpiryMs: cfg.fenceExpiryMs, batchMax: cfg.batch.max };
@@ -48,18 +47,19 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   const notifier = createSlackNotifier({
     client: web, incidentChannel: s.VMLOCKS_INCIDENT_CHANNEL, approvalsChannel: s.VMLOCKS_APPROVALS_CHANNEL,
     logger, metrics, postIntervalMs: s.VMLOCKS_SLACK_POST_INTERVAL,
-    storedMessage: (requestId) => store.get(requestId)?.approvalMessage ?? null,
+    storedMessage: async (requestId) => (await store.get(requestId))?.approvalMessage ?? null,
   });
   const groupMembers = createGroupMembers(web, metrics);
   const approvers = createApproverDirectory({ client: web, approvers: s.VMLOCKS_APPROVERS, group: s.VMLOCKS_APPROVER_GROUP, logger, metrics, groupMembers });
   warnAboutAccess(cfg, logger);
-  const brake = createFixBrake({ store, limit: cfg.limits.fixBrake, windowMs: cfg.limits.fixBrakeWindowMs, clock, metrics, logger });
+  const brake = createFixBrake({ limit: cfg.limits.fixBrake, windowMs: cfg.limits.fixBrakeWindowMs, metrics, logger });
   const lifecycle = { store, audit: store, notifier, clock, logger, metrics };
-  const watch = runWatch();
+  // Runs this process starts are leased to this random id (never host/pid), renewed every third of the lease.
+  const lease = { runnerId: newRunnerId(), leaseMs: cfg.runLeaseMs };
   const fixDeps = {
     ...lifecycle, approvers, brake, ceph: fixCeph, nova,
     approvalTtlMs: cfg.approvalTtlMs, rebootTimeoutMs: cfg.nova.rebootTimeoutMs, evacuateTimeoutMs: cfg.nova.evacuateTimeoutMs, fenceExpiryMs: cfg.fenceExpiryMs, inspectById: runInspect.inspectById,
-    runnerId: formatRunnerId(watch.self),
+    lease,
   };
   const fixes = createFixWorkflow(fixDeps);
   // A whole host: each instance through the same per-instance runner (run-fix.ts), without the per-window brake.
@@ -85,14 +85,14 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   const health = s.VMLOCKS_SLACK_MODE === 'socket' ? await startHealthServer(s.PORT, routes) : null;
 
   // A run that was going when the last process died is reported, never resumed; overdue requests expire.
-  await reportInterruptedRuns(lifecycle, watch);
-  await reportInterruptedBatches(batchLifecycle, watch);
-  const sweeper = startExpirySweeper(lifecycle, cfg.approvalTtlMs, watch);
+  await reportInterruptedRuns(lifecycle);
+  await reportInterruptedBatches(batchLifecycle);
+  const sweeper = startExpirySweeper(lifecycle, cfg.approvalTtlMs, cfg.runLeaseMs);
   await sweeper.sweep();
-  const batchSweeper = startBatchSweeper(batchLifecycle, cfg.approvalTtlMs, watch);
+  const batchSweeper = startBatchSweeper(batchLifecycle, cfg.approvalTtlMs, cfg.runLeaseMs);
   await batchSweeper.sweep();
   ready = true;
-  logger.info({ event: 'started', mode: s.VMLOCKS_SLACK_MODE, port: slack.port() ?? s.PORT, db: cfg.dbPath }, 'vmlocks is running');
+  logger.info({ event: 'started', mode: s.VMLOCKS_SLACK_MODE, port: slack.port() ?? s.PORT, db: isPostgresUrl(cfg.dbPath) ? redactUrl(cfg.dbPath) : cfg.dbPath, runnerId: lease.runnerId }, 'vmlocks is running');
 
   return {
     async stop() {
@@ -105,7 +105,7 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
       await fixes.idle();
       await notifier.stop();
       await ports.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -110,28 +110,72 @@ export interface Clock {
   now(): Date;
 }
 
-/** Fix requests, decided with compare-and-set so that one decision (and one run) wins. */
+/** A run's lease, held in the database and judged by the database's clock (docs/postgres.md, README "Replicas"). */
+export interface RunLease {
+  /** This process's random runner id (never host/pid: containers share hostnames and pid numbers). */
+  runnerId: string;
+  /** How long the lease lasts from the database's now() at each start or renewal. */
+  leaseMs: number;
+}
+
+/** The fix brake's window, counted inside the decision's transaction. */
+export interface BrakeWindow {
+  /** Runs started in the last `windowMs` by the database's clock count. */
+  windowMs: number;
+  /** The decision is refused when this many runs (or more) started since `since`. */
+  limit: number;
+}
+
+/** What an atomic decision did: won the compare-and-set, lost it to someone else, or was stopped by the brake. */
+export type DecideOutcome = { kind: 'won' } | { kind: 'lost' } | { kind: 'brake'; count: number };
+
+/**
+ * Fix requests, decided with compare-and-set so that one decision (and one run) wins, across processes and
+ * replicas sharing the database. Every method is asynchronous: the PostgreSQL store talks to a server.
+ */
 export interface FixRequestStore {
-  create(request: FixRequest): void;
-  get(id: string): FixRequest | null;
-  /** The open (pending, approved or running) request for an instance, if any. */
-  findOpen(instanceId: InstanceId): FixRequest | null;
+  /** With `lease`, a request created `running` (a host batch's item) is leased to `lease.runnerId` at once. */
+  create(request: FixRequest, lease?: RunLease): Promise<void>;
+  get(id: string): Promise<FixRequest | null>;
+  /**
+   * The request that guards an instance, if any: pending, approved or running, or interrupted and not yet cleared
+   * by an operator (its runner may still act: see clearInterrupted).
+   */
+  findOpen(instanceId: InstanceId): Promise<FixRequest | null>;
   /**
    * Atomically moves a request from one of `from` to `to` and applies `patch`; false when the request was not in
    * one of `from` (someone else decided first).
    */
-  transition(id: string, from: RequestState[], to: RequestState, patch?: Partial<FixRequest>): boolean;
-  update(id: string, patch: Partial<FixRequest>): void;
-  listByState(states: RequestState[]): FixRequest[];
+  transition(id: string, from: RequestState[], to: RequestState, patch?: Partial<FixRequest>): Promise<boolean>;
+  update(id: string, patch: Partial<FixRequest>): Promise<void>;
+  listByState(states: RequestState[]): Promise<FixRequest[]>;
   /** Runs started (state left `approved` for `running`) at or after `since` (ISO): the fix brake's count. */
-  countRunsStartedSince(since: string): number;
-  recordStep(step: FixRunStep): void;
-  listSteps(requestId: string): FixRunStep[];
+  countRunsStartedSince(since: string): Promise<number>;
+  recordStep(step: FixRunStep): Promise<void>;
+  listSteps(requestId: string): Promise<FixRunStep[]>;
   /**
-   * Runs `work` (synchronous store calls only) as one write transaction that no other connection can interleave
-   * with, and returns its result; rolled back if it throws.
+   * One decision as one transaction: when `brake` is given, counts the runs in its window and refuses at the limit;
+   * then moves the request from `from` to `to` with `patch` (compare-and-set); when `start` is given, moves it on
+   * to `running` under a new lease of `start.runnerId`. No other connection (another replica) can start a run in
+   * between, so two approvals cannot both take the brake's last place.
    */
-  atomically<T>(work: () => T): T;
+  decide(input: {
+    id: string; from: RequestState[]; to: RequestState; patch: Partial<FixRequest>; brake?: BrakeWindow; start?: RunLease;
+  }): Promise<DecideOutcome>;
+  /**
+   * Extends the run's lease by `lease.leaseMs` from the database's now, if `lease.runnerId` still holds it and it
+   * has not lapsed. False means the lease is lost: the runner must not change anything any more.
+   */
+  renewLease(id: string, lease: RunLease): Promise<boolean>;
+  /** Runs (approved or running) whose lease lapsed by the database's clock, or that never had one. */
+  listLapsedRuns(): Promise<FixRequest[]>;
+  /** Compare-and-set: marks a run interrupted only if it is still approved/running and its lease is still lapsed. */
+  interruptLapsed(id: string, patch: { finishedAt: string; outcome: string }): Promise<boolean>;
+  /**
+   * An operator's word that an interrupted run's runner is gone: the instance is no longer guarded by it. Only an
+   * `interrupted` request not yet cleared; false otherwise.
+   */
+  clearInterrupted(id: string, clearance: { by: string; reason: string; at: string }): Promise<boolean>;
 }
 
 export interface FixRunStep {
@@ -158,8 +202,8 @@ export interface AuditEntry {
 }
 
 export interface AuditLog {
-  append(entry: AuditEntry): void;
-  list(filter: { instanceId?: string; requestId?: string; limit?: number }): AuditEntry[];
+  append(entry: AuditEntry): Promise<void>;
+  list(filter: { instanceId?: string; requestId?: string; limit?: number }): Promise<AuditEntry[]>;
 }
 
 /** Platform-neutral events for the incident channel and the requester; the Slack adapter renders them. */
@@ -194,17 +238,29 @@ export interface CommandLimiter {
   take(key: string): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number }>;
 }
 
-/** Host batches (core/host-batch.ts): one open batch per host, decided with compare-and-set like fix requests. */
+/**
+ * Host batches (core/host-batch.ts): one open batch per host, decided with compare-and-set like fix requests. A
+ * running batch is held with a lease by its runner, like a fix run (README "Replicas").
+ */
 export interface BatchStore {
   /** Throws a StoreError `host_busy` carrying `existing` when the host already has an open batch. */
-  createBatch(batch: HostBatch): void;
-  getBatch(id: string): HostBatch | null;
-  findOpenBatch(host: string): HostBatch | null;
-  /** Atomically moves a batch from one of `from` to `to` and applies `patch`; false when someone else moved it. */
-  transitionBatch(id: string, from: BatchState[], to: BatchState, patch?: Partial<HostBatch>): boolean;
-  updateBatch(id: string, patch: Partial<Pick<HostBatch, 'approvalMessage' | 'heartbeatAt' | 'outcome'>>): void;
-  updateBatchItem(batchId: string, instanceId: InstanceId, patch: Partial<Pick<BatchItem, 'status' | 'reason' | 'requestId'>>): void;
-  listBatchesByState(states: BatchState[]): HostBatch[];
+  createBatch(batch: HostBatch): Promise<void>;
+  getBatch(id: string): Promise<HostBatch | null>;
+  findOpenBatch(host: string): Promise<HostBatch | null>;
+  /**
+   * Atomically moves a batch from one of `from` to `to` and applies `patch`; false when someone else moved it. With
+   * `lease`, the batch is leased to `lease.runnerId` from the database's now (a batch that starts running).
+   */
+  transitionBatch(id: string, from: BatchState[], to: BatchState, patch?: Partial<HostBatch>, lease?: RunLease): Promise<boolean>;
+  updateBatch(id: string, patch: Partial<Pick<HostBatch, 'approvalMessage' | 'heartbeatAt' | 'outcome'>>): Promise<void>;
+  updateBatchItem(batchId: string, instanceId: InstanceId, patch: Partial<Pick<BatchItem, 'status' | 'reason' | 'requestId'>>): Promise<void>;
+  listBatchesByState(states: BatchState[]): Promise<HostBatch[]>;
+  /** Like renewLease for a batch: false when the lease lapsed or is not this runner's. */
+  renewBatchLease(id: string, lease: RunLease): Promise<boolean>;
+  /** Running batches whose lease lapsed by the database's clock (or that never had one). */
+  listLapsedBatches(): Promise<HostBatch[]>;
+  /** Compare-and-set: marks a batch interrupted only if it is still running and its lease is still lapsed. */
+  interruptLapsedBatch(id: string, patch: { finishedAt: string; outcome: string }): Promise<boolean>;
 }
 
 /** Batch events: the Slack adapter renders them (one approval message updated in place, one summary). */

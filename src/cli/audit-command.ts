@@ -1,5 +1,5 @@
 /** `vmlocks audit [--instance X] [--request R] [--limit N] [--json]`: the audit trail, oldest first. */
-import { openSqliteStore } from '../adapters/store/index.js';
+import { openStore } from '../adapters/store/index.js';
 import type { BaseConfig } from '../config.js';
 import type { AuditEntry } from '../ports.js';
 import type { CliIo } from './inspect-command.js';
@@ -11,14 +11,14 @@ function formatEntry(e: AuditEntry): string {
   return `${e.at}  ${e.actor.padEnd(12)} ${e.action.padEnd(11)} ${ids}  ${e.detail}${what}`;
 }
 
-export function auditCommand(cfg: BaseConfig, opts: { instance?: string; request?: string; limit?: number; json: boolean }, io: CliIo): number {
+export async function auditCommand(cfg: BaseConfig, opts: { instance?: string; request?: string; limit?: number; json: boolean }, io: CliIo): Promise<number> {
   if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 1)) {
     io.err('vmlocks audit: --limit takes a whole number above 0');
     return 2;
   }
-  const store = openSqliteStore({ path: cfg.dbPath });
+  const store = await openStore(cfg.dbPath);
   try {
-    const entries = store.list({
+    const entries = await store.list({
       ...(opts.instance ? { instanceId: opts.instance.toLowerCase() } : {}),
       ...(opts.request ? { requestId: opts.request } : {}),
       limit: opts.limit ?? 1000,
@@ -28,6 +28,6 @@ export function auditCommand(cfg: BaseConfig, opts: { instance?: string; request
     else io.out(entries.map(formatEntry).join('\n'));
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -12,8 +12,6 @@ export interface BatchWorkflowDeps extends FixWorkflowDeps {
   batchNotifier: BatchNotifier;
   approvers: ApproverDirectory;
   batchConcurrency: number;
-  /** How often runs refresh their heartbeat (default 10 s). */
-  heartbeatMs?: number;
   inspectHost(host: string): Promise<HostOutcome>;
 }
 

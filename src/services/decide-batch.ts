@@ -8,7 +8,7 @@ import { decideBatch as decideCore } from '../core/batch-approval.js';
 import type { Rejection } from '../core/fix-request.js';
 import type { HostBatch } from '../core/host-batch.js';
 import { err, ok, type Result } from '../core/result.js';
-import type { ApproverDirectory, AuditLog, BatchNotifier, BatchStore, Clock } from '../ports.js';
+import type { ApproverDirectory, AuditLog, BatchNotifier, BatchStore, Clock, RunLease } from '../ports.js';
 import type { Logger } from '../adapters/observability/logger.js';
 import { inBackground } from './safely.js';
 
@@ -19,20 +19,21 @@ export interface DecideBatchDeps {
   approvers: ApproverDirectory;
   clock: Clock;
   logger: Logger;
-  runnerId: string;
+  /** This process's runner id and lease: a batch it starts is leased to it (README "Replicas"). */
+  lease: RunLease;
   /** Starts the batch run in the background; called once, by the caller whose compare-and-set won. */
   startBatch(batch: HostBatch): void;
 }
 
-function refuse(deps: DecideBatchDeps, batch: HostBatch, userId: string, rejection: Rejection): { ok: false; error: Rejection } {
-  deps.audit.append({ at: deps.clock.now().toISOString(), actor: userId, action: 'batch_refuse', instanceId: null, requestId: batch.id, detail: `${rejection.code}: ${rejection.detail}` });
+async function refuse(deps: DecideBatchDeps, batch: HostBatch, userId: string, rejection: Rejection): Promise<{ ok: false; error: Rejection }> {
+  await deps.audit.append({ at: deps.clock.now().toISOString(), actor: userId, action: 'batch_refuse', instanceId: null, requestId: batch.id, detail: `${rejection.code}: ${rejection.detail}` });
   return err(rejection);
 }
 
 export async function decideBatch(
   deps: DecideBatchDeps, input: { batchId: string; userId: string; decision: 'approve' | 'deny'; reason?: string },
 ): Promise<Result<HostBatch, Rejection>> {
-  const batch = deps.store.getBatch(input.batchId);
+  const batch = await deps.store.getBatch(input.batchId);
   if (batch === null) return err({ code: 'not_found', detail: `There is no batch ${input.batchId}.` });
   const isAuthorised = await deps.approvers.isApprover(input.userId);
   const at = deps.clock.now().toISOString();
@@ -42,15 +43,16 @@ export async function decideBatch(
   const decided = decideCore(batch, event);
   if (!decided.ok) return refuse(deps, batch, input.userId, decided.error);
 
-  const started = decided.value.state === 'running' ? { runnerId: deps.runnerId, heartbeatAt: at } : {};
-  if (!deps.store.transitionBatch(batch.id, ['pending'], decided.value.state, { ...decided.value.patch, ...started })) {
-    const now = deps.store.getBatch(batch.id) ?? batch;
+  const isStart = decided.value.state === 'running';
+  const started = isStart ? { runnerId: deps.lease.runnerId, heartbeatAt: at } : {};
+  if (!(await deps.store.transitionBatch(batch.id, ['pending'], decided.value.state, { ...decided.value.patch, ...started }, isStart ? deps.lease : undefined))) {
+    const now = (await deps.store.getBatch(batch.id)) ?? batch;
     const again = decideCore(now, event);
     return refuse(deps, now, input.userId, again.ok ? { code: 'already_decided', detail: 'This batch was decided a moment ago.' } : again.error);
   }
   const updated: HostBatch = { ...batch, ...decided.value.patch, ...started, state: decided.value.state };
   const pending = updated.items.filter((i) => i.status === 'pending').length;
-  deps.audit.append({
+  await deps.audit.append({
     at, actor: input.userId, action: input.decision === 'approve' ? 'batch_approve' : 'batch_deny', instanceId: null, requestId: batch.id,
     detail: input.decision === 'approve' ? `approved the fix of ${pending} instance(s) of ${batch.host} requested by ${batch.requestedBy}` : `denied: ${updated.denyReason ?? ''}`,
   });

@@ -7,27 +7,29 @@ import { decide } from '../core/approval.js';
 import type { FixRequest, Rejection } from '../core/fix-request.js';
 import { err, ok, type Result } from '../core/result.js';
 import { plainSentence, sentence, userRef } from '../core/sentence.js';
-import type { ApproverDirectory, AuditLog, Clock, FixRequestStore, Notifier } from '../ports.js';
+import type { ApproverDirectory, AuditLog, BrakeWindow, Clock, FixRequestStore, Notifier, RunLease } from '../ports.js';
 import type { Logger } from '../adapters/observability/logger.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 import { inBackground } from './safely.js';
 import { withStoredMessage } from './run-steps.js';
 
-export type BrakeCheck = { allowed: true } | { allowed: false; count: number; limit: number; windowMs: number; message: string };
-
-type Outcome = { kind: 'brake'; brake: Extract<BrakeCheck, { allowed: false }> } | { kind: 'lost' } | { kind: 'won' };
+/** The fix brake (adapters/limits/fix-brake.ts): its window, counted by the store, and its refusal. */
+export interface Brake {
+  window(): BrakeWindow;
+  refuse(count: number): { count: number; limit: number; windowMs: number; message: string };
+}
 
 export interface DecideDeps {
   store: FixRequestStore;
   audit: AuditLog;
   notifier: Notifier;
   approvers: ApproverDirectory;
-  brake: { check(): BrakeCheck };
+  brake: Brake;
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
-  /** This process's runner id (core/run-liveness.ts), recorded on the runs it starts. */
-  runnerId: string;
+  /** This process's runner id and lease length: the runs it starts are leased to it (README "Replicas"). */
+  lease: RunLease;
   /** Starts the run in the background; called once, by the caller whose compare-and-set won. */
   startRun(request: FixRequest): void;
 }
@@ -39,9 +41,9 @@ export interface DecideInput {
   reason?: string;
 }
 
-function refuse(deps: DecideDeps, request: FixRequest, userId: string, rejection: Rejection): { ok: false; error: Rejection } {
+async function refuse(deps: DecideDeps, request: FixRequest, userId: string, rejection: Rejection): Promise<{ ok: false; error: Rejection }> {
   deps.metrics?.decisions.inc({ decision: `refused_${rejection.code}` });
-  deps.audit.append({
+  await deps.audit.append({
     at: deps.clock.now().toISOString(), actor: userId, action: 'refuse', instanceId: request.instanceId, requestId: request.id,
     detail: `${rejection.code}: ${plainSentence(rejection.detail)}`,
   });
@@ -51,7 +53,7 @@ function refuse(deps: DecideDeps, request: FixRequest, userId: string, rejection
 }
 
 export async function decideRequest(deps: DecideDeps, input: DecideInput): Promise<Result<FixRequest, Rejection>> {
-  const request = deps.store.get(input.requestId);
+  const request = await deps.store.get(input.requestId);
   if (request === null) return err({ code: 'not_found', detail: `There is no fix request ${input.requestId}.` });
 
   // Authorised at click time: a user removed from the group a minute ago can no longer approve.
@@ -63,40 +65,36 @@ export async function decideRequest(deps: DecideDeps, input: DecideInput): Promi
   const decided = decide(request, event);
   if (!decided.ok) return refuse(deps, request, input.userId, decided.error);
 
-  // The brake's count, the decision and the run start happen in one write transaction: no other connection (another
-  // replica sharing the database) can start a run in between, so two approvals cannot both see room for one more.
-  const started = { lastStep: 'reinspect' as const, runnerId: deps.runnerId, heartbeatAt: at };
-  const outcome = deps.store.atomically((): Outcome => {
-    if (input.decision === 'approve') {
-      const brake = deps.brake.check();
-      if (!brake.allowed) return { kind: 'brake', brake };
-    }
-    if (!deps.store.transition(request.id, ['pending'], decided.value.state, decided.value.patch)) return { kind: 'lost' };
-    if (decided.value.state === 'approved') deps.store.transition(request.id, ['approved'], 'running', started);
-    return { kind: 'won' };
+  // The brake's count, the decision and the run start happen in one transaction of the store: no other connection
+  // (another replica sharing the database) can start a run in between, so two approvals cannot both see room for one
+  // more. The run starts under this process's lease.
+  const isApproval = decided.value.state === 'approved';
+  const outcome = await deps.store.decide({
+    id: request.id, from: ['pending'], to: decided.value.state, patch: decided.value.patch,
+    ...(isApproval ? { brake: deps.brake.window(), start: deps.lease } : {}),
   });
   if (outcome.kind === 'brake') {
-    const { brake } = outcome;
+    const brake = deps.brake.refuse(outcome.count);
     inBackground(deps.logger, 'post the brake', deps.notifier.notify({ kind: 'brake', request, count: brake.count, limit: brake.limit, windowMs: brake.windowMs }));
     return refuse(deps, request, input.userId, { code: 'brake', detail: brake.message });
   }
   if (outcome.kind === 'lost') {
     // Someone else's compare-and-set won: answer as the state machine would now.
-    const now = deps.store.get(request.id) ?? request;
+    const now = (await deps.store.get(request.id)) ?? request;
     const again = decide(now, event);
     return refuse(deps, now, input.userId, again.ok ? { code: 'already_decided', detail: 'This request was decided a moment ago.' } : again.error);
   }
 
   let updated: FixRequest = { ...request, ...decided.value.patch, state: decided.value.state };
-  if (updated.state === 'approved') updated = { ...updated, ...started, state: 'running' };
+  if (updated.state === 'approved') updated = { ...updated, lastStep: 'reinspect', runnerId: deps.lease.runnerId, heartbeatAt: at, state: 'running' };
   deps.metrics?.decisions.inc({ decision: input.decision === 'approve' ? 'approved' : 'denied' });
-  deps.audit.append({
+  await deps.audit.append({
     at, actor: input.userId, action: input.decision, instanceId: updated.instanceId, requestId: updated.id,
     detail: input.decision === 'approve' ? `approved the fix requested by ${updated.requestedBy}` : `denied: ${updated.denyReason ?? ''}`,
   });
   deps.logger.info({ event: 'decision', requestId: updated.id, decision: updated.state, userId: input.userId }, 'fix request decided');
   // The run starts now; Slack is told in the background (its queue spaces posts about a second apart).
-  inBackground(deps.logger, 'update the approval message', deps.notifier.updateApprovalMessage(withStoredMessage(deps.store, updated)));
+  inBackground(deps.logger, 'update the approval message', withStoredMessage(deps.store, updated).then((shown) => deps.notifier.updateApprovalMessage(shown)));
   inBackground(deps.logger, 'post the decision', deps.notifier.notify({ kind: updated.state === 'running' ? 'approved' : 'denied', request: updated }));
   if (updated.state === 'running') deps.startRun(updated);
   else inBackground(deps.logger, 'tell the requester', deps.notifier.tellUser(updated.requestedBy, sentence`Your fix request ${updated.id} for ${updated.instanceName} was denied by ${userRef(input.userId)}: ${updated.denyReason ?? ''}`, updated.origin));

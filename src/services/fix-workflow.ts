@@ -2,10 +2,10 @@
 import type { InstanceId } from '../core/ids.js';
 import type { FixRequest } from '../core/fix-request.js';
 import type { InstanceReport } from '../core/report.js';
-import type { ApproverDirectory, AuditLog, CephPort, Clock, FixRequestStore, NovaPort, Notifier } from '../ports.js';
+import type { ApproverDirectory, AuditLog, CephPort, Clock, FixRequestStore, NovaPort, Notifier, RunLease } from '../ports.js';
 import type { Logger } from '../adapters/observability/logger.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
-import { decideRequest, type BrakeCheck } from './decide-request.js';
+import { decideRequest, type Brake } from './decide-request.js';
 import { requestFix } from './request-fix.js';
 import { runFix } from './run-fix.js';
 import type { FixWorkflow } from './types.js';
@@ -15,7 +15,7 @@ export interface FixWorkflowDeps {
   audit: AuditLog;
   notifier: Notifier;
   approvers: ApproverDirectory;
-  brake: { check(): BrakeCheck };
+  brake: Brake;
   ceph: CephPort;
   nova: NovaPort;
   clock: Clock;
@@ -27,8 +27,10 @@ export interface FixWorkflowDeps {
   fenceExpiryMs?: number;
   /** Bound of the wait for an evacuation (default 10 min). */
   evacuateTimeoutMs?: number;
-  /** This process's runner id (core/run-liveness.ts). */
-  runnerId: string;
+  /** This process's runner id and lease length (services/run-lease.ts). */
+  lease: RunLease;
+  /** How often runs renew their lease (default: a third of it). */
+  renewEveryMs?: number;
   inspectById(id: InstanceId): Promise<InstanceReport | null>;
 }
 

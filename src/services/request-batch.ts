@@ -40,7 +40,7 @@ export async function requestBatch(
   deps: RequestBatchDeps,
   input: { host: string; requestedBy: string; origin: { channel: string; user: string } | null },
 ): Promise<Result<HostBatch, BatchRefusal>> {
-  const open = deps.store.findOpenBatch(input.host);
+  const open = await deps.store.findOpenBatch(input.host);
   if (open) return err(alreadyOpen(open));
   const outcome = await deps.inspectHost(input.host);
   if (outcome.kind === 'host_not_found') return err({ code: 'not_found', detail: `Nova has no compute host ${input.host}.` });
@@ -50,12 +50,12 @@ export async function requestBatch(
   if (!cap.ok) return err({ code: plan.instances.length === 0 ? 'not_stale' : 'over_cap', detail: cap.error });
 
   // Exactly once per instance: one already under another open fix (single or another batch) is listed as skipped.
-  const items: BatchItem[] = plan.instances.map((i) => {
-    const busy = deps.store.findOpen(i.instanceId);
+  const items: BatchItem[] = await Promise.all(plan.instances.map(async (i): Promise<BatchItem> => {
+    const busy = await deps.store.findOpen(i.instanceId);
     return busy === null
       ? { ...i, status: 'pending', reason: null, requestId: null }
       : { ...i, status: 'skipped', reason: `already under fix request ${busy.id} (${busy.state}): not fixed twice`, requestId: null };
-  });
+  }));
   const now = deps.clock.now();
   const batch: HostBatch = {
     id: newBatchId(), host: input.host, requestedBy: input.requestedBy, requestedAt: now.toISOString(),
@@ -64,14 +64,14 @@ export async function requestBatch(
     outcome: null, runnerId: null, heartbeatAt: null,
   };
   try {
-    deps.store.createBatch(batch);
+    await deps.store.createBatch(batch);
   } catch (e) {
     const existing = existingFrom(e);
     if (existing) return err(alreadyOpen(existing));
     throw e;
   }
   const pending = items.filter((i) => i.status === 'pending');
-  deps.audit.append({
+  await deps.audit.append({
     at: batch.requestedAt, actor: input.requestedBy, action: 'batch_request', instanceId: null, requestId: batch.id,
     detail: `requested the fix of ${pending.length} stale instance(s) of ${batch.host}: ${pending.map((i) => `${i.instanceId} (${i.approvedLocks.length} lock(s))`).join(', ')}` +
       `${items.length > pending.length ? `; ${items.length - pending.length} already under another fix` : ''}; ${batch.excluded.length} not stale, not included`,
@@ -81,10 +81,10 @@ export async function requestBatch(
     message = await deps.batchNotifier.postBatchApprovalMessage(batch);
   } catch (e) {
     const reason = `the approval message could not be posted: ${describeError(e)}`;
-    deps.store.transitionBatch(batch.id, ['pending'], 'denied', { decidedBy: 'system', decidedAt: deps.clock.now().toISOString(), denyReason: reason });
-    deps.audit.append({ at: deps.clock.now().toISOString(), actor: 'system', action: 'batch_deny', instanceId: null, requestId: batch.id, detail: reason });
+    await deps.store.transitionBatch(batch.id, ['pending'], 'denied', { decidedBy: 'system', decidedAt: deps.clock.now().toISOString(), denyReason: reason });
+    await deps.audit.append({ at: deps.clock.now().toISOString(), actor: 'system', action: 'batch_deny', instanceId: null, requestId: batch.id, detail: reason });
     throw e;
   }
-  deps.store.updateBatch(batch.id, { approvalMessage: message });
+  await deps.store.updateBatch(batch.id, { approvalMessage: message });
   return ok({ ...batch, approvalMessage: message });
 }

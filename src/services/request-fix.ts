@@ -40,6 +40,12 @@ function existingFrom(e: unknown): FixRequest | undefined {
 }
 
 function alreadyOpen(existing: FixRequest): RequestRefusal {
+  if (existing.state === 'interrupted') {
+    return {
+      code: 'already_open', existing,
+      detail: sentence`The last fix for ${existing.instanceName} (request ${existing.id}) was interrupted and its runner may still be finishing a command: the instance stays guarded until that runner records its end, or an operator who checked it is gone runs vmlocks clear-run ${existing.id} --reason "…".`,
+    };
+  }
   return { code: 'already_open', existing, detail: sentence`A fix for ${existing.instanceName} is already ${existing.state} (request ${existing.id}, asked by ${userRef(existing.requestedBy)}). Follow that one.` };
 }
 
@@ -47,7 +53,7 @@ export async function requestFix(
   deps: RequestFixDeps,
   input: { instanceId: InstanceId; requestedBy: string; origin: { channel: string; user: string } | null },
 ): Promise<Result<FixRequest, RequestRefusal>> {
-  const open = deps.store.findOpen(input.instanceId);
+  const open = await deps.store.findOpen(input.instanceId);
   if (open) return err(alreadyOpen(open));
 
   const report = await deps.inspectById(input.instanceId);
@@ -72,13 +78,13 @@ export async function requestFix(
     origin: input.origin, lastStep: null, finishedAt: null, outcome: null,
   };
   try {
-    deps.store.create(request);
+    await deps.store.create(request);
   } catch (e) {
     const existing = existingFrom(e);
     if (existing) return err(alreadyOpen(existing));
     throw e;
   }
-  deps.audit.append({
+  await deps.audit.append({
     at: request.requestedAt, actor: input.requestedBy, action: 'request', instanceId: request.instanceId, requestId: request.id,
     detail: `requested the fix of ${request.approvedLocks.length} stale lock(s): ${request.approvedLocks.map((l) => `${l.image} ${l.id} ${l.locker} ${l.address}`).join('; ')}`,
   });
@@ -88,18 +94,18 @@ export async function requestFix(
   } catch (e) {
     // Without its message nobody can approve the request, and it would block the instance until it expires.
     const reason = `the approval message could not be posted: ${describeError(e)}`;
-    deps.store.transition(request.id, ['pending'], 'denied', { decidedBy: 'system', decidedAt: deps.clock.now().toISOString(), denyReason: reason });
-    deps.audit.append({ at: deps.clock.now().toISOString(), actor: 'system', action: 'deny', instanceId: request.instanceId, requestId: request.id, detail: reason });
+    await deps.store.transition(request.id, ['pending'], 'denied', { decidedBy: 'system', decidedAt: deps.clock.now().toISOString(), denyReason: reason });
+    await deps.audit.append({ at: deps.clock.now().toISOString(), actor: 'system', action: 'deny', instanceId: request.instanceId, requestId: request.id, detail: reason });
     throw e;
   }
-  deps.store.update(request.id, { approvalMessage: message });
+  await deps.store.update(request.id, { approvalMessage: message });
   const stored = { ...request, approvalMessage: message };
   // Slack shows the message (and its buttons) before its answer reaches us: an approver quick enough decided before
   // the reference was stored, and the updates of that decision and its run had nowhere to go. Bring the message to
   // the request's state now; later updates find the stored reference.
-  const current = deps.store.get(request.id);
+  const current = await deps.store.get(request.id);
   if (current !== null && current.state !== 'pending') {
-    inBackground(deps.logger, 'update the approval message', deps.notifier.updateApprovalMessage({ ...current, approvalMessage: message }, deps.store.listSteps(request.id)));
+    inBackground(deps.logger, 'update the approval message', deps.notifier.updateApprovalMessage({ ...current, approvalMessage: message }, await deps.store.listSteps(request.id)));
   }
   inBackground(deps.logger, 'post the request to the incident channel', deps.notifier.notify({ kind: 'requested', request: stored }));
   return ok(stored);

@@ -68,7 +68,8 @@ async function reboot(deps: RestartDeps, run: StepRunner, request: FixRequest, r
     return { status: 'ok', detail: `Nova accepted the hard reboot (HTTP ${r.status}${r.requestId ? `, ${r.requestId}` : ''})${note}` };
   });
   await run.run('wait', async () => {
-    const outcome = await deps.nova.waitForActive(request.instanceId, { timeoutMs: deps.rebootTimeoutMs });
+    const outcome = await deps.nova.waitForActive(request.instanceId, { timeoutMs: deps.rebootTimeoutMs, ...run.leaseSignal() });
+    run.assertLeaseNotLost('wait');
     const seen = outcome.transitions.join(' → ');
     if (!outcome.reached) {
       throw new RunStopped('wait', `${request.instanceName} is ${outcome.server.status} (task ${outcome.server.taskState ?? 'none'}) after ${formatDuration(outcome.elapsedMs)}; seen ${seen}`, false);
@@ -108,7 +109,8 @@ async function evacuate(deps: RestartDeps, run: StepRunner, request: FixRequest,
   await run.run('wait', async () => {
     const expectStopped = report.instance.vmState === 'stopped';
     const timeoutMs = deps.evacuateTimeoutMs ?? DEFAULT_EVACUATE_TIMEOUT_MS;
-    const o = await deps.nova.waitForEvacuation(request.instanceId, { sourceHost, afterMigrationId, expectStopped, timeoutMs });
+    const o = await deps.nova.waitForEvacuation(request.instanceId, { sourceHost, afterMigrationId, expectStopped, timeoutMs, ...run.leaseSignal() });
+    run.assertLeaseNotLost('wait');
     const seen = o.transitions.join(' → ');
     if (o.failed) {
       throw new RunStopped('wait', `Nova's evacuation of ${request.instanceName} ended ${o.migration?.status ?? 'in error'} (migration ${o.migration?.id ?? '?'}); seen ${seen}. ` +

@@ -12,6 +12,7 @@ import type { BatchNotifier, BatchStore, FixRequestStore, Notifier } from '../po
 import { describeError } from './describe-error.js';
 import { newRequestId } from './request-fix.js';
 import { runFix, type RunFixDeps } from './run-fix.js';
+import { holdLease } from './run-lease.js';
 import { safely } from './safely.js';
 
 export interface RunBatchDeps extends RunFixDeps {
@@ -19,7 +20,6 @@ export interface RunBatchDeps extends RunFixDeps {
   batchNotifier: BatchNotifier;
   /** VMLOCKS_BATCH_CONCURRENCY: instances fixed at once. */
   batchConcurrency: number;
-  runnerId: string;
 }
 
 type ItemOutcome = { status: 'done' | 'failed' | 'skipped'; reason: string; systemic: boolean };
@@ -41,7 +41,7 @@ function progressUpdater(deps: RunBatchDeps, batchId: string): { kick(): void; f
   const send = async (): Promise<void> => {
     do {
       again = false;
-      const b = deps.store.getBatch(batchId);
+      const b = await deps.store.getBatch(batchId);
       if (b) await safely(deps.logger, 'update the batch progress', deps.batchNotifier.updateBatchMessage(b));
     } while (again);
     running = null;
@@ -76,10 +76,11 @@ async function fixOne(deps: RunBatchDeps, batch: HostBatch, item: BatchItem): Pr
     requestedAt: batch.requestedAt, expiresAt: batch.expiresAt, state: 'running', approvedLocks: item.approvedLocks,
     plan: item.plan, evidence: item.evidence, decidedBy: batch.decidedBy, decidedAt: batch.decidedAt, denyReason: null,
     approvalMessage: null, origin: null, lastStep: 'reinspect', finishedAt: null, outcome: `part of host batch ${batch.id}`,
-    runnerId: deps.runnerId, heartbeatAt: now,
+    runnerId: deps.lease.runnerId, heartbeatAt: now,
   };
   try {
-    deps.store.create(request);
+    // created running under this process's lease: the instance is guarded and the run is reported if this process dies
+    await deps.store.create(request, deps.lease);
   } catch (e) {
     const existing: unknown = e instanceof Error ? Reflect.get(e, 'existing') : undefined;
     if (existing && typeof existing === 'object' && 'id' in existing && 'state' in existing) {
@@ -87,10 +88,10 @@ async function fixOne(deps: RunBatchDeps, batch: HostBatch, item: BatchItem): Pr
     }
     throw e;
   }
-  deps.store.updateBatchItem(batch.id, item.instanceId, { requestId: request.id });
-  deps.audit.append({ at: now, actor: batch.decidedBy ?? 'system', action: 'approve', instanceId: item.instanceId, requestId: request.id, detail: `fix started as part of host batch ${batch.id} (${batch.host}), approved by ${batch.decidedBy ?? 'someone'}` });
+  await deps.store.updateBatchItem(batch.id, item.instanceId, { requestId: request.id });
+  await deps.audit.append({ at: now, actor: batch.decidedBy ?? 'system', action: 'approve', instanceId: item.instanceId, requestId: request.id, detail: `fix started as part of host batch ${batch.id} (${batch.host}), approved by ${batch.decidedBy ?? 'someone'}` });
   await runFix({ ...deps, notifier: quietNotifier(deps.notifier) }, request);
-  const done = deps.store.get(request.id);
+  const done = await deps.store.get(request.id);
   const outcome = done?.outcome ?? 'no outcome recorded';
   switch (done?.state) {
     case 'succeeded': return { status: 'done', reason: outcome, systemic: false };
@@ -111,21 +112,19 @@ function summaryOf(batch: HostBatch, paused: string | null): string {
 
 export async function runBatch(deps: RunBatchDeps, approved: HostBatch): Promise<void> {
   const progress = progressUpdater(deps, approved.id);
-  const heartbeat = setInterval(() => {
-    try {
-      deps.store.updateBatch(approved.id, { heartbeatAt: deps.clock.now().toISOString() });
-    } catch (e) {
-      deps.logger.warn({ event: 'heartbeat_failed', batchId: approved.id, err: e }, 'could not record the batch heartbeat');
-    }
-  }, deps.heartbeatMs ?? 10_000);
-  heartbeat.unref();
+  // The batch is leased to this process like a run; a lost lease starts no further instance.
+  const lease = holdLease(deps, approved.id, deps.lease, deps.renewEveryMs, (id, l) => deps.store.renewBatchLease(id, l));
   const queue = approved.items.filter((i) => i.status === 'pending');
   const outcomes: ItemOutcome[] = [];
   let paused: string | null = null;
   progress.kick();
   const worker = async (): Promise<void> => {
     for (let item = queue.shift(); item !== undefined && paused === null; item = queue.shift()) {
-      deps.store.updateBatchItem(approved.id, item.instanceId, { status: 'running' });
+      if (lease.signal.aborted) {
+        paused = 'this replica lost the batch\'s lease';
+        break;
+      }
+      await deps.store.updateBatchItem(approved.id, item.instanceId, { status: 'running' });
       progress.kick();
       let outcome: ItemOutcome;
       try {
@@ -133,8 +132,8 @@ export async function runBatch(deps: RunBatchDeps, approved: HostBatch): Promise
       } catch (e) {
         outcome = { status: 'failed', reason: describeError(e), systemic: false };
       }
-      deps.store.updateBatchItem(approved.id, item.instanceId, { status: outcome.status, reason: outcome.reason });
-      deps.audit.append({ at: deps.clock.now().toISOString(), actor: 'system', action: 'batch_item', instanceId: item.instanceId, requestId: approved.id, detail: `${outcome.status}: ${outcome.reason}` });
+      await deps.store.updateBatchItem(approved.id, item.instanceId, { status: outcome.status, reason: outcome.reason });
+      await deps.audit.append({ at: deps.clock.now().toISOString(), actor: 'system', action: 'batch_item', instanceId: item.instanceId, requestId: approved.id, detail: `${outcome.status}: ${outcome.reason}` });
       outcomes.push(outcome);
       paused ??= pauseReason(outcomes);
       progress.kick();
@@ -143,14 +142,14 @@ export async function runBatch(deps: RunBatchDeps, approved: HostBatch): Promise
   try {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.batchConcurrency, queue.length)) }, worker));
   } finally {
-    clearInterval(heartbeat);
+    lease.stop();
   }
-  const batch = deps.store.getBatch(approved.id) ?? approved;
+  const batch = (await deps.store.getBatch(approved.id)) ?? approved;
   const state: BatchState = paused === null ? 'finished' : 'paused';
   const finishedAt = deps.clock.now().toISOString();
   const outcome = summaryOf(batch, paused);
-  deps.store.transitionBatch(batch.id, ['running', 'interrupted'], state, { finishedAt, outcome });
-  deps.audit.append({ at: finishedAt, actor: 'system', action: 'batch_finish', instanceId: null, requestId: batch.id, detail: `${state}: ${outcome}` });
+  await deps.store.transitionBatch(batch.id, ['running', 'interrupted'], state, { finishedAt, outcome });
+  await deps.audit.append({ at: finishedAt, actor: 'system', action: 'batch_finish', instanceId: null, requestId: batch.id, detail: `${state}: ${outcome}` });
   deps.logger.info({ event: 'batch_finished', batchId: batch.id, state }, outcome);
   const final: HostBatch = { ...batch, state, finishedAt, outcome };
   await progress.flush();

@@ -10,18 +10,21 @@ import { formatDuration } from '../core/duration.js';
 import { splitImageSpec, type ImageSpec } from '../core/ids.js';
 import type { FixRequest, RequestState } from '../core/fix-request.js';
 import type { InstanceReport } from '../core/report.js';
-import type { NovaPort } from '../ports.js';
+import type { NovaPort, RunLease } from '../ports.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 import { describeError } from './describe-error.js';
 import { safely } from './safely.js';
 import { RunStopped, StepRunner, withStoredMessage, type StepResult } from './run-steps.js';
 import { breakLocks, fence, reinspect, repair, type CephStepDeps } from './ceph-steps.js';
 import { restartInstance, type RestartDeps } from './restart-step.js';
+import { holdLease } from './run-lease.js';
 
 export interface RunFixDeps extends CephStepDeps, RestartDeps {
   nova: NovaPort;
-  /** How often the run refreshes its heartbeat (default 10 s): other replicas must see it is alive. */
-  heartbeatMs?: number;
+  /** The lease this process holds its runs with (started by decide-request.ts, renewed here). */
+  lease: RunLease;
+  /** How often the run renews its lease (default: a third of the lease). */
+  renewEveryMs?: number;
   metrics?: Metrics;
 }
 
@@ -54,36 +57,29 @@ async function finish(deps: RunFixDeps, run: StepRunner, request: FixRequest, st
   const finishedAt = deps.clock.now().toISOString();
   // 'interrupted' too: if another process took this run for dead (a stall past the heartbeat limit), the record
   // must still end with what really happened.
-  if (!deps.store.transition(request.id, ['running'], target, { finishedAt, outcome })) {
+  if (!(await deps.store.transition(request.id, ['running'], target, { finishedAt, outcome }))) {
     deps.logger.warn({ event: 'fix_finished_after_interrupted', requestId: request.id }, 'the run was reported interrupted while it was still going; recording its real end');
-    deps.store.transition(request.id, ['interrupted'], target, { finishedAt, outcome: `${outcome} (it had been reported interrupted while it was still running)` });
+    await deps.store.transition(request.id, ['interrupted'], target, { finishedAt, outcome: `${outcome} (it had been reported interrupted while it was still running)` });
   }
-  const final: FixRequest = withStoredMessage(deps.store, { ...request, state: target, finishedAt, outcome });
+  const final: FixRequest = await withStoredMessage(deps.store, { ...request, state: target, finishedAt, outcome });
   deps.metrics?.fixRuns.inc({ outcome: target });
-  deps.audit.append({ at: finishedAt, actor: 'system', action: 'finish', instanceId: request.instanceId, requestId: request.id, detail: `${target}: ${outcome}` });
+  await deps.audit.append({ at: finishedAt, actor: 'system', action: 'finish', instanceId: request.instanceId, requestId: request.id, detail: `${target}: ${outcome}` });
   await safely(deps.logger, 'update the approval message', deps.notifier.updateApprovalMessage(final, run.steps));
   await safely(deps.logger, 'post the result', deps.notifier.notify({ kind: 'finished', request: final, steps: run.steps }));
   await safely(deps.logger, 'tell the requester', deps.notifier.tellUser(request.requestedBy, `Fix ${request.id} for ${request.instanceName} ${target}: ${outcome}`, request.origin));
 }
 
 export async function runFix(deps: RunFixDeps, request: FixRequest): Promise<void> {
-  const heartbeat = setInterval(() => {
-    try {
-      deps.store.update(request.id, { heartbeatAt: deps.clock.now().toISOString() });
-    } catch (e) {
-      deps.logger.warn({ event: 'heartbeat_failed', requestId: request.id, err: e }, 'could not record the run heartbeat');
-    }
-  }, deps.heartbeatMs ?? 10_000);
-  heartbeat.unref();
+  const lease = holdLease(deps, request.id, deps.lease, deps.renewEveryMs);
   try {
-    await runSteps(deps, request);
+    await runSteps(deps, request, lease);
   } finally {
-    clearInterval(heartbeat);
+    lease.stop();
   }
 }
 
-async function runSteps(deps: RunFixDeps, request: FixRequest): Promise<void> {
-  const run = new StepRunner(deps, request);
+async function runSteps(deps: RunFixDeps, request: FixRequest, lease: ReturnType<typeof holdLease>): Promise<void> {
+  const run = new StepRunner(deps, request, lease);
   const t0 = deps.clock.now().getTime();
   let report: InstanceReport | undefined;
   let end: { state: RequestState; outcome: string };

@@ -8,6 +8,7 @@ import type { FixRequest } from '../core/fix-request.js';
 import type { AuditLog, Clock, CommandRecord, FixRequestStore, FixRunStep, HttpRecord, Notifier } from '../ports.js';
 import type { Logger } from '../adapters/observability/logger.js';
 import { describeError } from './describe-error.js';
+import type { LeaseGuard } from './run-lease.js';
 import { inBackground } from './safely.js';
 
 export interface StepDeps {
@@ -48,10 +49,10 @@ function commandOfError(e: unknown, durationMs: number): CommandRecord | undefin
  * The request as the approval message should show it: with the message reference stored now (an Approve clicked
  * before the reference was stored starts a run whose copy of the request has none).
  */
-export function withStoredMessage(store: FixRequestStore, request: FixRequest): FixRequest {
+export async function withStoredMessage(store: FixRequestStore, request: FixRequest): Promise<FixRequest> {
   if (request.approvalMessage !== null) return request;
   try {
-    return { ...request, approvalMessage: store.get(request.id)?.approvalMessage ?? null };
+    return { ...request, approvalMessage: (await store.get(request.id))?.approvalMessage ?? null };
   } catch {
     return request;
   }
@@ -65,14 +66,33 @@ export class StepRunner {
   /** Whether a command or request that changes something was sent (fence, break, repair, restart). */
   changedAnything = false;
 
-  constructor(private readonly deps: StepDeps, private readonly request: FixRequest) {}
+  /** `lease`: checked (renewed) before every audited command, which are the ones that change something. */
+  constructor(private readonly deps: StepDeps, private readonly request: FixRequest, private readonly lease?: LeaseGuard) {}
+
+  /** The lease's signal, to abort a long wait once the lease is lost (spread into the wait's options). */
+  leaseSignal(): { signal?: AbortSignal } {
+    return this.lease ? { signal: this.lease.signal } : {};
+  }
+
+  /** Throws RunStopped at `step` when the lease was lost (a wait it aborted ends here, not as a timeout). */
+  assertLeaseNotLost(step: StepName): void {
+    if (this.lease?.signal.aborted) throw new RunStopped(step, describeError(this.lease.signal.reason), false);
+  }
 
   private now(): string {
     return this.deps.clock.now().toISOString();
   }
 
-  /** Audits one command (argv verbatim) or HTTP request; on failure audits what the error tells, then rethrows. */
+  /**
+   * Runs and audits one command (argv verbatim) or HTTP request that changes something, after checking that this
+   * runner still holds the run's lease; on failure audits what the error tells, then rethrows.
+   */
   async audited<T extends CommandRecord | HttpRecord>(step: StepName, work: () => Promise<T>): Promise<T> {
+    try {
+      await this.lease?.assertHeld(`${step} command`);
+    } catch (e) {
+      throw new RunStopped(step, describeError(e), false);
+    }
     const started = this.deps.clock.now().getTime();
     const base = { actor: 'system', instanceId: this.request.instanceId, requestId: this.request.id };
     this.changedAnything = true;
@@ -82,11 +102,11 @@ export class StepRunner {
       const entry = 'argv' in rec
         ? { ...base, at: this.now(), action: 'command', detail: `${step}: exit ${rec.exitCode}`, command: rec }
         : { ...base, at: this.now(), action: 'http', detail: `${step}: HTTP ${rec.status}`, http: rec };
-      this.deps.audit.append(entry);
+      await this.deps.audit.append(entry);
       return record;
     } catch (e) {
       const command = commandOfError(e, this.deps.clock.now().getTime() - started);
-      this.deps.audit.append({ ...base, at: this.now(), action: command ? 'command' : 'error', detail: `${step} failed: ${describeError(e)}`, ...(command ? { command } : {}) });
+      await this.deps.audit.append({ ...base, at: this.now(), action: command ? 'command' : 'error', detail: `${step} failed: ${describeError(e)}`, ...(command ? { command } : {}) });
       throw e;
     }
   }
@@ -99,8 +119,8 @@ export class StepRunner {
     const t0 = this.deps.clock.now().getTime();
     // The store writes around the work are part of the step: their failure stops the run at this step.
     try {
-      this.deps.store.update(this.request.id, { lastStep: step, heartbeatAt: startedAt });
-      this.deps.store.recordStep({ requestId: this.request.id, seq, step, status: 'started', startedAt, finishedAt: null, detail: '' });
+      await this.deps.store.update(this.request.id, { lastStep: step });
+      await this.deps.store.recordStep({ requestId: this.request.id, seq, step, status: 'started', startedAt, finishedAt: null, detail: '' });
     } catch (e) {
       throw new RunStopped(step, `could not record the start of the step, so it was not run: ${describeError(e)}`, false);
     }
@@ -127,9 +147,9 @@ export class StepRunner {
 
   private async finishStep(row: FixRunStep, t0: number): Promise<void> {
     const durationMs = this.deps.clock.now().getTime() - t0;
-    this.deps.store.recordStep(row);
+    await this.deps.store.recordStep(row);
     this.steps.push(row);
-    this.deps.audit.append({
+    await this.deps.audit.append({
       at: this.now(), actor: 'system', action: 'step', instanceId: this.request.instanceId, requestId: this.request.id,
       detail: `${row.step} ${row.status} in ${durationMs} ms: ${row.detail}`,
     });
@@ -139,7 +159,7 @@ export class StepRunner {
     if (row.status !== 'started') {
       inBackground(this.deps.logger, 'post the step', this.deps.notifier.notify({ kind: 'step', request: this.request, step: row.step, status: row.status, detail: row.detail, durationMs }));
     }
-    const shown = withStoredMessage(this.deps.store, { ...this.request, state: 'running', lastStep: row.step });
+    const shown = await withStoredMessage(this.deps.store, { ...this.request, state: 'running', lastStep: row.step });
     inBackground(this.deps.logger, 'update the approval message', this.deps.notifier.updateApprovalMessage(shown, [...this.steps]));
   }
 }

@@ -58,7 +58,7 @@ describe('twenty Approve clicks at the same instant', () => {
 
     const done = await waitForState(suite.store, requestId, ['succeeded', 'failed', 'aborted'], 150_000);
     expect(done.state).toBe('succeeded');
-    const approvals = suite.store.list({ requestId }).filter((e) => e.action === 'approve');
+    const approvals = (await suite.store.list({ requestId })).filter((e) => e.action === 'approve');
     expect(approvals).toHaveLength(1);
     const winner = approvals[0]?.actor;
     expect(done.decidedBy).toBe(winner);
@@ -76,16 +76,16 @@ describe('twenty Approve clicks at the same instant', () => {
       expect(textOf(answer[0]?.body ?? {})).toContain(`<@${winner ?? ''}> already approved this request`);
     }
     expect(suite.slack.responses.filter((r) => r.id === clicks.find((c) => c.user === winner)?.responseId)).toEqual([]);
-    const refusals = suite.store.list({ requestId }).filter((e) => e.action === 'refuse');
+    const refusals = (await suite.store.list({ requestId })).filter((e) => e.action === 'refuse');
     expect(refusals.map((e) => e.actor).sort()).toEqual(losers.map((c) => c.user).sort());
     expect(refusals.every((e) => e.detail.startsWith('already_decided: '))).toBe(true);
 
     // one run: one blocklist add, one lock rm (audited and spawned), one reboot in Nova
-    const commands = commandsOf(suite.store, requestId).map((e) => e.command?.argv ?? []);
+    const commands = (await commandsOf(suite.store, requestId)).map((e) => e.command?.argv ?? []);
     expect(commands.filter((argv) => argvHas(argv, ['lock', 'rm']))).toHaveLength(1);
     expect(commands.filter((argv) => argvHas(argv, ['osd', 'blocklist', 'add']))).toHaveLength(1);
     expect(counter.invocations().filter((argv) => isLockRm(argv, server.spec))).toHaveLength(1);
-    expect(httpOf(suite.store, requestId)).toHaveLength(1);
+    expect(await httpOf(suite.store, requestId)).toHaveLength(1);
     expect(await rebootActions(suite.lab, server.id)).toHaveLength(1);
     expect(await serverState(suite.lab, server.id)).toMatchObject({ status: 'ACTIVE' });
     expect(await adminBlocklist()).toContain(crash.deadOwner.address);

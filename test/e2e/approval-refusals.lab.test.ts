@@ -2,7 +2,7 @@
 // request for an instance that already has one, a denial through the modal, and a request left past its TTL.
 // Each refusal is answered to the clicker alone, audited, and runs nothing: the dead owner's lock stays where it is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SqliteStore } from '../../src/adapters/store/index.js';
+import type { Store } from '../../src/adapters/store/index.js';
 import { adminBlocklist, adminLocks } from '../support/ceph-admin-view.js';
 import { seedCrash, type SeedCrashScenario } from '../support/ceph-scenarios.js';
 import { INCIDENT_CHANNEL, startBot, USERS } from '../support/bot-process.js';
@@ -31,16 +31,16 @@ afterAll(async () => {
 });
 
 /** Nothing of the plan ran for this request: no command, no reboot, the dead owner neither fenced nor unlocked. */
-async function expectNothingRan(store: SqliteStore, requestId: string): Promise<void> {
-  expect(commandsOf(store, requestId)).toEqual([]);
-  expect(store.list({ requestId }).filter((e) => e.http !== undefined)).toEqual([]);
+async function expectNothingRan(store: Store, requestId: string): Promise<void> {
+  expect(await commandsOf(store, requestId)).toEqual([]);
+  expect((await store.list({ requestId })).filter((e) => e.http !== undefined)).toEqual([]);
   expect(await adminBlocklist()).not.toContain(crash.deadOwner.address);
   expect(await adminLocks(server.spec)).toEqual([{ id: crash.deadOwner.lockId, locker: crash.deadOwner.locker, address: crash.deadOwner.address }]);
   expect(await rebootActions(suite.lab, server.id)).toEqual([]);
 }
 
-function refusalsIn(store: SqliteStore, requestId: string, actor: string): string[] {
-  return store.list({ requestId }).filter((e) => e.action === 'refuse' && e.actor === actor).map((e) => e.detail);
+async function refusalsIn(store: Store, requestId: string, actor: string): Promise<string[]> {
+  return (await store.list({ requestId })).filter((e) => e.action === 'refuse' && e.actor === actor).map((e) => e.detail);
 }
 
 describe('refused decisions', () => {
@@ -48,8 +48,8 @@ describe('refused decisions', () => {
     const answer = await answerTo(suite, await clickOnApproval(suite, requested.approval, USERS.alice));
     expect(answer.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(textOf(answer.body)).toContain('You requested this fix; a second engineer must approve it.');
-    expect(refusalsIn(suite.store, requested.requestId, USERS.alice)).toEqual([expect.stringMatching(/^self_approval: /)]);
-    expect(suite.store.get(requested.requestId)).toMatchObject({ state: 'pending', decidedBy: null });
+    expect(await refusalsIn(suite.store, requested.requestId, USERS.alice)).toEqual([expect.stringMatching(/^self_approval: /)]);
+    expect(await suite.store.get(requested.requestId)).toMatchObject({ state: 'pending', decidedBy: null });
     await expectNothingRan(suite.store, requested.requestId);
   });
 
@@ -57,8 +57,8 @@ describe('refused decisions', () => {
     const answer = await answerTo(suite, await clickOnApproval(suite, requested.approval, USERS.mallory));
     expect(answer.body).toMatchObject({ response_type: 'ephemeral' });
     expect(textOf(answer.body)).toContain('You are not an approver of vmlocks fixes');
-    expect(refusalsIn(suite.store, requested.requestId, USERS.mallory)).toEqual([expect.stringMatching(/^not_authorised: /)]);
-    expect(suite.store.get(requested.requestId)).toMatchObject({ state: 'pending', decidedBy: null });
+    expect(await refusalsIn(suite.store, requested.requestId, USERS.mallory)).toEqual([expect.stringMatching(/^not_authorised: /)]);
+    expect(await suite.store.get(requested.requestId)).toMatchObject({ state: 'pending', decidedBy: null });
     await expectNothingRan(suite.store, requested.requestId);
   });
 
@@ -72,7 +72,7 @@ describe('refused decisions', () => {
     expect(text).toContain(requested.requestId);
     expect(text).toContain(`<#${INCIDENT_CHANNEL}>`);
     expect(text).toContain(`/archives/${INCIDENT_CHANNEL}/p${requested.approval.ts.replace('.', '')}`);
-    expect(suite.store.findOpen(server.id)?.id).toBe(requested.requestId);
+    expect((await suite.store.findOpen(server.id))?.id).toBe(requested.requestId);
     const approvalPosts = suite.slack.callsTo('chat.postMessage').filter((c) => buttonValue(c.args.blocks, ACTION_IDS.approveFix) !== null);
     expect(approvalPosts).toHaveLength(1);
   });
@@ -83,8 +83,8 @@ describe('refused decisions', () => {
     expect(submitted.status).toBe(200);
     expect(JSON.parse(submitted.body)).toMatchObject({ response_action: 'update', view: { type: 'modal' } });
     expect(submitted.body).toContain('Only an approver or the requester can deny this fix.');
-    expect(suite.store.get(requested.requestId)).toMatchObject({ state: 'pending', denyReason: null });
-    expect(refusalsIn(suite.store, requested.requestId, USERS.mallory)).toContainEqual(expect.stringMatching(/^not_authorised: Only an approver/));
+    expect(await suite.store.get(requested.requestId)).toMatchObject({ state: 'pending', denyReason: null });
+    expect(await refusalsIn(suite.store, requested.requestId, USERS.mallory)).toContainEqual(expect.stringMatching(/^not_authorised: Only an approver/));
   });
 
   it('denies the request with the reason bob gives in the modal, updates the approval message without buttons and tells alice', async () => {
@@ -103,20 +103,20 @@ describe('refused decisions', () => {
     expect(actionIdsOf(update.args.blocks)).toEqual([]);
     await waitForTold(suite, USERS.alice, (t) => t.includes(requested.requestId) && t.includes('was denied by') && t.includes(reason));
     await suite.slack.waitForCall((c) => c.method === 'chat.postMessage' && c.args.channel === INCIDENT_CHANNEL && textOf(c.args).includes('denied fix'), 15_000);
-    expect(suite.store.list({ requestId: requested.requestId }).filter((e) => e.action === 'deny').map((e) => e.actor)).toEqual([USERS.bob]);
+    expect((await suite.store.list({ requestId: requested.requestId })).filter((e) => e.action === 'deny').map((e) => e.actor)).toEqual([USERS.bob]);
     await expectNothingRan(suite.store, requested.requestId);
   });
 });
 
 describe('with an approval TTL of 5 s', () => {
   let side: SlackSide;
-  let store: SqliteStore;
+  let store: Store;
 
   beforeAll(async () => {
     const bot = await startBot({ slackApiUrl: suite.slack.apiUrl, env: { VMLOCKS_APPROVAL_TTL: '5s' } });
     suite.extraBots.push(bot);
     side = { bot, slack: suite.slack };
-    store = openStore(bot.dbPath);
+    store = await openStore(bot.dbPath);
   });
   afterAll(() => store?.close());
 
@@ -132,8 +132,8 @@ describe('with an approval TTL of 5 s', () => {
 
     const answer = await answerTo(side, await clickOnApproval(side, late.approval, USERS.bob));
     expect(textOf(answer.body)).toContain('This request expired at');
-    expect(refusalsIn(store, late.requestId, USERS.bob)).toEqual([expect.stringMatching(/^expired: /)]);
-    expect(store.get(late.requestId)).toMatchObject({ state: 'expired' });
+    expect(await refusalsIn(store, late.requestId, USERS.bob)).toEqual([expect.stringMatching(/^expired: /)]);
+    expect(await store.get(late.requestId)).toMatchObject({ state: 'expired' });
     await expectNothingRan(store, late.requestId);
   });
 });

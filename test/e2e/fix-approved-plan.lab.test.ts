@@ -85,7 +85,7 @@ describe('a fix beside a live disk with an invalid object map, approved before t
     const requestId = z.object({ requestId: z.string() }).parse(JSON.parse(approveValue)).requestId;
     approval = { requestId, channel: where.channel, ts: where.ts, approveValue, denyValue: '' };
     await sleep(50);
-    expect(suite.store.get(requestId)?.approvalMessage).toBeNull();
+    expect((await suite.store.get(requestId))?.approvalMessage).toBeNull();
     await clickOnApproval(suite, approval, USERS.bob);
     await requesting;
 
@@ -99,13 +99,13 @@ describe('a fix beside a live disk with an invalid object map, approved before t
     expect(await adminWatchers(eph)).toEqual(before.watchers);
     expect(await flagsOf(eph)).toEqual(before.flags);
     expect(done.plan.filter((s) => s.step === 'repair')).toEqual([]);
-    const onEph = commandsOf(suite.store, done.id).filter((e) => e.command?.argv.some((a) => a.includes(eph)));
+    const onEph = (await commandsOf(suite.store, done.id)).filter((e) => e.command?.argv.some((a) => a.includes(eph)));
     expect(onEph).toEqual([]);
     expect((await adminLocks(server.spec)).map((l) => l.address)).not.toContain(crash.deadOwner.address);
   });
 
   it('fences the dead owner for the configured 2 days, as the plan and the audit show', async () => {
-    const fence = commandsOf(suite.store, done.id).find((e) => e.command?.argv.includes('blocklist'));
+    const fence = (await commandsOf(suite.store, done.id)).find((e) => e.command?.argv.includes('blocklist'));
     expect(fence?.command?.argv.slice(-3)).toEqual(['add', crash.deadOwner.address, String(TWO_DAYS_S)]);
     expect(done.plan.find((s) => s.step === 'fence')).toMatchObject({ expirySeconds: TWO_DAYS_S });
     const until = await blocklistUntil(crash.deadOwner.address);

@@ -39,8 +39,8 @@ async function finished(s: SlackSide & { store: FixSuite['store'] }, r: Requeste
 
 /** Nothing ran: no command, no HTTP request, no new reboot in Nova. */
 async function expectNothingChanged(server: LabServer, r: Requested): Promise<void> {
-  expect(commandsOf(suite.store, r.requestId)).toEqual([]);
-  expect(httpOf(suite.store, r.requestId)).toEqual([]);
+  expect(await commandsOf(suite.store, r.requestId)).toEqual([]);
+  expect(await httpOf(suite.store, r.requestId)).toEqual([]);
   expect(await rebootActions(suite.lab, server.id)).toEqual([]);
 }
 
@@ -58,13 +58,13 @@ describe('an owner alive again between request and approval', () => {
     suite.slack.setUsergroup(GROUP, [DAVE]);
     const answer = await answerTo(suite, await clickOnApproval(suite, requested.approval, ERIN));
     expect(textOf(answer.body)).toContain('You are not an approver of vmlocks fixes');
-    expect(suite.store.get(requested.requestId)).toMatchObject({ state: 'pending' });
+    expect(await suite.store.get(requested.requestId)).toMatchObject({ state: 'pending' });
     expect(suite.slack.callsTo('usergroups.users.list').length).toBeGreaterThan(0);
   });
 
   it('aborts at re-inspection when the frozen owner resumed, and never fences the live owner', async () => {
     if (frozen === undefined) throw new Error('no scenario');
-    expect(suite.store.get(requested.requestId)?.approvedLocks).toEqual([{ image: server.spec, ...frozen.lock }]);
+    expect((await suite.store.get(requested.requestId))?.approvedLocks).toEqual([{ image: server.spec, ...frozen.lock }]);
     await frozen.resume();
 
     await clickOnApproval(suite, requested.approval, DAVE);

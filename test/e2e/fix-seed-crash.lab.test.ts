@@ -33,11 +33,11 @@ describe("the seed's crash, fixed through Slack", () => {
     requested = await requestFixAs(suite, USERS.alice, server.name);
     expect(textOf(requested.answer.body)).toContain('waiting for a second engineer');
     expect(requested.approval.channel).toBe(INCIDENT_CHANNEL);
-    const request = suite.store.get(requested.requestId);
+    const request = await suite.store.get(requested.requestId);
     expect(request).toMatchObject({ state: 'pending', instanceId: server.id, requestedBy: USERS.alice, approvalMessage: { channel: INCIDENT_CHANNEL, ts: requested.approval.ts } });
     expect(request?.approvedLocks).toEqual([{ image: server.spec, id: crash.deadOwner.lockId, locker: crash.deadOwner.locker, address: crash.deadOwner.address }]);
     // nothing runs before a second person approves
-    expect(commandsOf(suite.store, requested.requestId)).toEqual([]);
+    expect(await commandsOf(suite.store, requested.requestId)).toEqual([]);
     expect(await adminBlocklist()).not.toContain(crash.deadOwner.address);
   });
 
@@ -51,7 +51,7 @@ describe("the seed's crash, fixed through Slack", () => {
     expect((await adminLocks(server.spec)).map((l) => l.address)).not.toContain(crash.deadOwner.address);
     const reboots = await rebootActions(suite.lab, server.id);
     expect(reboots).toHaveLength(rebootsBefore + 1);
-    const rebootHttp = httpOf(suite.store, requested.requestId).map((e) => e.http);
+    const rebootHttp = (await httpOf(suite.store, requested.requestId)).map((e) => e.http);
     expect(reboots.map((a) => a.request_id)).toContain(rebootHttp[0]?.requestId);
     expect(await serverState(suite.lab, server.id)).toMatchObject({ status: 'ACTIVE', taskState: null, powerState: 1 });
 
@@ -87,17 +87,17 @@ describe("the seed's crash, fixed through Slack", () => {
 
   it('audits the blocklist and lock commands and the reboot request with exit codes, statuses and durations, and vmlocks audit prints them', async () => {
     const { deadOwner } = crash;
-    const commands = commandsOf(suite.store, requested.requestId).map((e) => e.command);
+    const commands = (await commandsOf(suite.store, requested.requestId)).map((e) => e.command);
     const fence = commands.find((c) => c !== undefined && argvHas(c.argv, ['osd', 'blocklist', 'add', deadOwner.address]));
     const lockRm = commands.find((c) => c !== undefined && argvHas(c.argv, ['lock', 'rm', server.spec, deadOwner.lockId, deadOwner.locker]));
     expect(fence).toMatchObject({ exitCode: 0, durationMs: expect.any(Number) });
     expect(fence?.argv[0]).toBe('ceph');
     expect(lockRm).toMatchObject({ exitCode: 0, durationMs: expect.any(Number) });
     expect(lockRm?.argv[0]).toBe('rbd');
-    const reboot = httpOf(suite.store, requested.requestId).map((e) => e.http);
+    const reboot = (await httpOf(suite.store, requested.requestId)).map((e) => e.http);
     expect(reboot).toEqual([expect.objectContaining({ method: 'POST', path: `/servers/${server.id}/action`, status: 202, durationMs: expect.any(Number), body: { reboot: { type: 'HARD' } } })]);
 
-    const timings = stepTimings(suite.store, requested.requestId);
+    const timings = await stepTimings(suite.store, requested.requestId);
     expect(timings.map((t) => `${t.step}:${t.status}`)).toEqual(['reinspect:ok', 'fence:ok', 'break:ok', 'repair:skipped', 'reboot:ok', 'wait:ok', 'confirm:ok']);
     console.info(`step timings of the seed's-crash fix ${requested.requestId}: ${timings.map((t) => `${t.step} ${t.ms} ms`).join(', ')}`);
 

@@ -50,7 +50,7 @@ describe('twenty Approve clicks at the same instant on a host batch', () => {
 
     const done = await waitForBatch(suite.store, approval.batchId, ['finished', 'paused', 'interrupted']);
     expect(done.state).toBe('finished');
-    const approvals = suite.store.list({ requestId: approval.batchId }).filter((e) => e.action === 'batch_approve');
+    const approvals = (await suite.store.list({ requestId: approval.batchId })).filter((e) => e.action === 'batch_approve');
     expect(approvals).toHaveLength(1);
     const winner = approvals[0]?.actor;
     expect(done.decidedBy).toBe(winner);
@@ -62,7 +62,7 @@ describe('twenty Approve clicks at the same instant on a host batch', () => {
       expect(answer, c.user).toHaveLength(1);
       expect(textOf(answer[0]?.body ?? {})).toContain(`<@${winner ?? ''}> already approved this batch request`);
     }
-    expect(suite.store.list({ requestId: approval.batchId }).filter((e) => e.action === 'batch_refuse')).toHaveLength(losers.length);
+    expect((await suite.store.list({ requestId: approval.batchId })).filter((e) => e.action === 'batch_refuse')).toHaveLength(losers.length);
 
     for (const s of servers) {
       const item = done.items.find((i) => i.instanceId === s.id);

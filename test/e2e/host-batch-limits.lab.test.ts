@@ -30,8 +30,8 @@ describe('a batch over VMLOCKS_BATCH_MAX, and single fixes under the brake', () 
     expect(batchId).toBeNull();
     expect(text).toMatch(/No batch requested: .*compute-1.* has \d+ stale instances, more than VMLOCKS_BATCH_MAX \(2\) allows in one batch/);
     expect(text).toMatch(/Nothing was requested\. Split the host.*raise VMLOCKS_BATCH_MAX/);
-    expect(suite.store.findOpenBatch('compute-1')).toBeNull();
-    expect(suite.store.list({ limit: 100 }).filter((e) => e.action === 'batch_request')).toEqual([]);
+    expect(await suite.store.findOpenBatch('compute-1')).toBeNull();
+    expect((await suite.store.list({ limit: 100 })).filter((e) => e.action === 'batch_request')).toEqual([]);
   });
 
   it('lets a single fix run and refuses the approval of the next one at the per-window brake', async () => {
@@ -43,6 +43,6 @@ describe('a batch over VMLOCKS_BATCH_MAX, and single fixes under the brake', () 
     const two = await requestFixAs(suite, USERS.alice, second.name);
     const refused = textOf((await answerTo(suite, await clickOnApproval(suite, two.approval, USERS.bob), 30_000)).body);
     expect(refused).toMatch(/brake|mass event/i);
-    expect(suite.store.get(two.requestId)?.state).toBe('pending');
+    expect((await suite.store.get(two.requestId))?.state).toBe('pending');
   });
 });

@@ -43,7 +43,7 @@ describe('one request and one approval for every stale instance of compute-1', (
     expect(requested.batchId, textOf(requested.answer.body)).not.toBeNull();
     approval = await batchApprovalOf(suite, requested.batchId ?? '');
     expect(approval.channel).toBe(INCIDENT_CHANNEL);
-    const batch = suite.store.getBatch(approval.batchId);
+    const batch = await suite.store.getBatch(approval.batchId);
     const mine = new Set(stale.map((s) => s.id));
     expect(batch?.items.filter((i) => mine.has(i.instanceId)).map((i) => i.status)).toEqual(stale.map(() => 'pending'));
     expect(batch?.items.map((i) => i.instanceId)).not.toContain(live.id);
@@ -75,7 +75,7 @@ describe('one request and one approval for every stale instance of compute-1', (
       expect(counter.invocations().filter((argv) => isLockRm(argv, s.spec))).toHaveLength(1);
       // audited as a fix of its own
       const requestId = mine.find((i) => i.instanceId === s.id)?.requestId ?? '';
-      expect(commandsOf(suite.store, requestId).filter((e) => argvHas(e.command?.argv ?? [], ['lock', 'rm']))).toHaveLength(1);
+      expect((await commandsOf(suite.store, requestId)).filter((e) => argvHas(e.command?.argv ?? [], ['lock', 'rm']))).toHaveLength(1);
     }
     // the live writer's lock stays, its owner is not blocklisted, it was not rebooted
     expect(await adminLocks(live.spec)).toEqual([expect.objectContaining({ address: writer.lock.address })]);

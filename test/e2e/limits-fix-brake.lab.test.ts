@@ -2,7 +2,7 @@
 // requests at the same instant), and the fix brake: after ten real fixes in ten minutes (the defaults) the
 // eleventh approval is refused as a likely mass event, and still after a restart on the same database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SqliteStore } from '../../src/adapters/store/index.js';
+import type { Store } from '../../src/adapters/store/index.js';
 import { TERMINAL_STATES, type FixRequest } from '../../src/core/fix-request.js';
 import { INCIDENT_CHANNEL, startBot, USERS, type BotProcess } from '../support/bot-process.js';
 import { adminLocks } from '../support/ceph-admin-view.js';
@@ -38,7 +38,7 @@ describe('the safety brakes of the fix', () => {
   let slack: FakeSlackApi;
   let bot: BotProcess;
   let lab: LabServers;
-  let store: SqliteStore;
+  let store: Store;
   /** Fixed twice each: ten real fixes. */
   let wave: LabServer[];
   /** Kept stale: the one-open-request guard, then the eleventh fix. */
@@ -55,7 +55,7 @@ describe('the safety brakes of the fix', () => {
     const owners = await Promise.all(servers.map((s) => lab.makeStaleShutoff(s)));
     guardedOwner = owners[5] as LockOwner;
     bot = await startBot({ slackApiUrl: slack.apiUrl, env: BRAKE_ENV });
-    store = openBotStore(bot.dbPath);
+    store = await openBotStore(bot.dbPath);
   });
 
   afterAll(async () => {
@@ -98,13 +98,13 @@ describe('the safety brakes of the fix', () => {
     ]);
     expect(acks.map((a) => a.status)).toEqual([200, 200]);
     const texts = await Promise.all(ids.map(async (id) => answerText(await finalAnswer(slack, id))));
-    const open = store.findOpen(guarded.id as FixRequest['instanceId']);
+    const open = await store.findOpen(guarded.id as FixRequest['instanceId']);
     expect(open?.state).toBe('pending');
     const openId = open?.id ?? '';
     expect(texts.filter((t) => SENT.test(t))).toHaveLength(1);
     expect(texts.filter((t) => ALREADY_OPEN.test(t))).toHaveLength(1);
     for (const t of texts) expect(t).toContain(openId);
-    const all = store.listByState(['pending', 'approved', 'running', ...TERMINAL_STATES]).filter((r) => r.instanceId === guarded.id);
+    const all = (await store.listByState(['pending', 'approved', 'running', ...TERMINAL_STATES])).filter((r) => r.instanceId === guarded.id);
     expect(all.map((r) => r.id)).toEqual([openId]);
     expect(await limitHits(bot, 'instance_busy')).toBe(1);
 
@@ -112,7 +112,7 @@ describe('the safety brakes of the fix', () => {
     const later = await requestFix(USERS.carol, guarded);
     expect(later.text).toMatch(ALREADY_OPEN);
     expect(later.text).toContain(openId);
-    const ts = open?.approvalMessage?.ts ?? store.get(openId)?.approvalMessage?.ts ?? '';
+    const ts = open?.approvalMessage?.ts ?? (await store.get(openId))?.approvalMessage?.ts ?? '';
     expect(later.text).toContain(`/archives/${INCIDENT_CHANNEL}/p${ts.replace('.', '')}`);
     const approvalPosts = slack.callsTo('chat.postMessage')
       .filter((c) => JSON.stringify(c.args.blocks ?? []).includes('vmlocks.approve_fix') && JSON.stringify(c.args.blocks).includes(openId));
@@ -126,11 +126,11 @@ describe('the safety brakes of the fix', () => {
       const finished = await fixWave();
       expect(finished.map((r) => [r.instanceName, r.state, r.outcome])).toEqual(wave.map((s) => [s.name, 'succeeded', expect.any(String)]));
     }
-    expect(runsStartedWithin(store, WINDOW_MS)).toBe(10);
+    expect(await runsStartedWithin(store, WINDOW_MS)).toBe(10);
     for (const s of wave) expect(await adminLocks(s.spec), s.name).toEqual([]);
 
-    const pending = store.findOpen(guarded.id as FixRequest['instanceId']) ??
-      store.get(requestIdIn((await requestFix(USERS.carol, guarded)).text));
+    const pending = await store.findOpen(guarded.id as FixRequest['instanceId']) ??
+      await store.get(requestIdIn((await requestFix(USERS.carol, guarded)).text));
     if (pending === null) throw new Error('no pending request for the eleventh fix');
     const approvers = [approverOtherThan(pending.requestedBy)];
     approvers.push(approverOtherThan(pending.requestedBy, approvers[0] ?? ''));
@@ -139,7 +139,7 @@ describe('the safety brakes of the fix', () => {
       if (i === 1) {
         // The same database after a restart: the count of runs comes from the store, not from memory.
         await bot.stop();
-        bot = await startBot({ slackApiUrl: slack.apiUrl, dbPath: store.path, env: BRAKE_ENV });
+        bot = await startBot({ slackApiUrl: slack.apiUrl, dbPath: store.location, env: BRAKE_ENV });
       }
       const answer = await finalAnswer(slack, await approve(approver, pending.id), 30_000);
       expect(answer.body.response_type).toBe('ephemeral');
@@ -152,8 +152,8 @@ describe('the safety brakes of the fix', () => {
         /Fix brake: 10 fixes started in the last 10 min[^(]*\(limit 10\)/.test(String(c.args.text)) && String(c.args.text).includes(pending.id), i + 1, 15_000);
       expect(notices).toHaveLength(i + 1);
       expect(await limitHits(bot, 'fix_brake')).toBe(1);
-      expect(store.get(pending.id)).toMatchObject({ state: 'pending', decidedBy: null });
-      expect(runsStartedWithin(store, WINDOW_MS)).toBe(10);
+      expect(await store.get(pending.id)).toMatchObject({ state: 'pending', decidedBy: null });
+      expect(await runsStartedWithin(store, WINDOW_MS)).toBe(10);
       // nothing ran: the dead owner still holds the guarded disk's lock
       expect((await adminLocks(guarded.spec)).map((l) => l.address)).toEqual([guardedOwner.address]);
     }

@@ -16,9 +16,10 @@ let suite: FixSuite;
 let server: LabServer;
 let crash: SeedCrashScenario;
 let requested: Requested;
+const LEASE = { VMLOCKS_RUN_LEASE: '3s' };
 
 beforeAll(async () => {
-  suite = await startFixSuite();
+  suite = await startFixSuite({ env: LEASE });
   server = await bootServer(suite.lab, 'vmlt-e2e-restart', suite.booted);
   crash = await seedCrash({ spec: server.spec });
   requested = await requestFixAs(suite, USERS.alice, server.name);
@@ -38,20 +39,21 @@ describe('a bot killed during the reboot wait', () => {
 
     await suite.bot.kill();
     // the dead process left the run as it was: running, at step wait, the steps before it done
-    expect(suite.store.get(requestId)).toMatchObject({ state: 'running', lastStep: 'wait', finishedAt: null });
-    const commands = commandsOf(suite.store, requestId).map((e) => e.command?.argv ?? []);
+    expect(await suite.store.get(requestId)).toMatchObject({ state: 'running', lastStep: 'wait', finishedAt: null });
+    const commands = (await commandsOf(suite.store, requestId)).map((e) => e.command?.argv ?? []);
     expect(commands.filter((a) => argvHas(a, ['osd', 'blocklist', 'add']))).toHaveLength(1);
     expect(commands.filter((a) => argvHas(a, ['lock', 'rm']))).toHaveLength(1);
     expect(await adminBlocklist()).toContain(crash.deadOwner.address);
     expect(await adminLocks(server.spec)).toEqual([]);
     expect(await rebootActions(suite.lab, server.id)).toHaveLength(1);
 
-    const restarted = await startBot({ slackApiUrl: suite.slack.apiUrl, dbPath: suite.bot.dbPath });
+    // the restarted bot reports the run once its lease lapsed (3 s here), by the database's clock
+    const restarted = await startBot({ slackApiUrl: suite.slack.apiUrl, dbPath: suite.bot.dbPath, env: LEASE });
     suite.extraBots.push(restarted);
     const interrupted = await waitForState(suite.store, requestId, ['interrupted'], 30_000);
     expect(interrupted).toMatchObject({ lastStep: 'wait', decidedBy: USERS.bob });
     expect(interrupted.outcome).toMatch(/^interrupted at step wait: .* It was NOT resumed/);
-    const entry = suite.store.list({ requestId }).filter((e) => e.action === 'interrupted');
+    const entry = (await suite.store.list({ requestId })).filter((e) => e.action === 'interrupted');
     expect(entry).toHaveLength(1);
 
     const post = await suite.slack.waitForCall((c) => c.method === 'chat.postMessage' && c.args.channel === INCIDENT_CHANNEL &&
@@ -66,9 +68,9 @@ describe('a bot killed during the reboot wait', () => {
     await startCompute(suite.lab, server.host);
     await suite.lab.admin.waitServer(server.id, 'ACTIVE', 120_000);
     expect(await rebootActions(suite.lab, server.id)).toHaveLength(1);
-    expect(httpOf(suite.store, requestId)).toHaveLength(1);
-    expect(commandsOf(suite.store, requestId).map((e) => e.command?.argv ?? [])).toEqual(commands);
-    expect(suite.store.get(requestId)).toMatchObject({ state: 'interrupted' });
+    expect(await httpOf(suite.store, requestId)).toHaveLength(1);
+    expect((await commandsOf(suite.store, requestId)).map((e) => e.command?.argv ?? [])).toEqual(commands);
+    expect(await suite.store.get(requestId)).toMatchObject({ state: 'interrupted' });
     expect(restarted.logs().some((l) => l.event === 'fix_interrupted' && l.requestId === requestId)).toBe(true);
   });
 });

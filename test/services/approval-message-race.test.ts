@@ -11,7 +11,7 @@ describe('an approval clicked before the message reference is stored', () => {
     const held = h.notifier.holdApprovalAnswer();
     const requesting = h.workflow.requestFix({ instanceId: vm.id, requestedBy: ALICE, origin: null });
     await held.posted;
-    const pending = h.store.findOpen(vm.id);
+    const pending = await h.store.findOpen(vm.id);
     if (!pending) throw new Error('no pending request');
     expect(pending.approvalMessage).toBeNull();
 
@@ -19,13 +19,13 @@ describe('an approval clicked before the message reference is stored', () => {
     const decided = await h.workflow.decide({ requestId: pending.id, userId: BOB, decision: 'approve' });
     expect(decided.ok).toBe(true);
     await h.workflow.idle();
-    expect(h.store.get(pending.id)?.state).toBe('succeeded');
+    expect((await h.store.get(pending.id))?.state).toBe('succeeded');
 
     held.release();
     const requested = await requesting;
     expect(requested.ok).toBe(true);
     const last = h.notifier.lastDelivered();
-    expect(last?.ref).toEqual(h.store.get(pending.id)?.approvalMessage);
+    expect(last?.ref).toEqual((await h.store.get(pending.id))?.approvalMessage);
     expect(last).toMatchObject({ state: 'succeeded' });
     expect(last?.outcome).toContain('unlocked');
     expect(last?.steps.map((s) => s.step)).toContain('confirm');
@@ -37,7 +37,7 @@ describe('an approval clicked before the message reference is stored', () => {
     const held = h.notifier.holdApprovalAnswer();
     const requesting = h.workflow.requestFix({ instanceId: vm.id, requestedBy: ALICE, origin: null });
     await held.posted;
-    const pending = h.store.findOpen(vm.id);
+    const pending = await h.store.findOpen(vm.id);
     if (!pending) throw new Error('no pending request');
     // the answer arrives while the run is at its first step
     h.ceph.before('addToBlocklist', async () => {
@@ -47,7 +47,7 @@ describe('an approval clicked before the message reference is stored', () => {
     await h.workflow.decide({ requestId: pending.id, userId: BOB, decision: 'approve' });
     await h.workflow.idle();
 
-    const ref = h.store.get(pending.id)?.approvalMessage;
+    const ref = (await h.store.get(pending.id))?.approvalMessage;
     expect(ref).not.toBeNull();
     const afterFence = h.notifier.updates.slice(h.notifier.updates.findIndex((u) => u.steps.some((s) => s.step === 'fence')));
     expect(afterFence.length).toBeGreaterThan(0);

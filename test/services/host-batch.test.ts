@@ -26,7 +26,7 @@ describe('a host batch', () => {
     store = openSqliteStore({ path: ':memory:' });
     slack = new RecordingNotifiers();
   });
-  afterEach(() => store.close());
+  afterEach(async () => { await store.close(); });
 
   function workflow(cloud: FakeCloud, opts: { max?: number; concurrency?: number } = {}) {
     const clock = { now: () => new Date() };
@@ -40,9 +40,9 @@ describe('a host batch', () => {
     };
     return createBatchWorkflow({
       store, audit: store, notifier: slack.notifier, batchNotifier: slack.batchNotifier, clock, logger: createLogger({ level: 'silent' }),
-      approvers: { isApprover: async (u) => u !== 'U0OUTSIDER' }, brake: { check: () => ({ allowed: true }) },
-      ceph: cloud.ceph, nova: cloud.nova, approvalTtlMs: 15 * 60_000, rebootTimeoutMs: 1000, runnerId: `test/${process.pid}/batch`,
-      inspectById: (id: InstanceId) => cloud.inspectById(id), batchConcurrency: opts.concurrency ?? 4, inspectHost, heartbeatMs: 50,
+      approvers: { isApprover: async (u) => u !== 'U0OUTSIDER' }, brake: { window: () => ({ windowMs: 600_000, limit: 1_000 }), refuse: (count) => ({ count, limit: 1_000, windowMs: 600_000, message: 'brake' }) },
+      ceph: cloud.ceph, nova: cloud.nova, approvalTtlMs: 15 * 60_000, rebootTimeoutMs: 1000, lease: { runnerId: `batch-${process.pid}`, leaseMs: 30_000 },
+      inspectById: (id: InstanceId) => cloud.inspectById(id), batchConcurrency: opts.concurrency ?? 4, inspectHost, renewEveryMs: 50,
     });
   }
 
@@ -53,7 +53,7 @@ describe('a host batch', () => {
     const approved = await wf.decide({ batchId: requested.value.id, userId: APPROVER, decision: 'approve' });
     expect(approved.ok).toBe(true);
     await wf.idle();
-    const batch = store.getBatch(requested.value.id);
+    const batch = await store.getBatch(requested.value.id);
     if (!batch) throw new Error('batch gone');
     return batch;
   }
@@ -69,14 +69,14 @@ describe('a host batch', () => {
     expect(cloud.reboots.sort()).toEqual(batch.items.map((i) => i.instanceId).sort());
     expect(cloud.instances.get(fakeInstance(7).id)?.lock).not.toBeNull();
     // each item ran as a fix request of its own, now closed: the one-open-fix guard was held and released
-    for (const item of batch.items) expect(store.get(item.requestId ?? '')?.state).toBe('succeeded');
+    for (const item of batch.items) expect((await store.get(item.requestId ?? ''))?.state).toBe('succeeded');
     expect(slack.events).toEqual([]);
     expect(slack.batchPosts).toHaveLength(1);
     expect(slack.batchEvents.map((e) => e.kind)).toEqual(['summary']);
     expect(slack.batchUpdates.at(-1)?.state).toBe('finished');
     // a batch does not consume the per-window fix brake (README "The brake and batches")
-    expect(store.countRunsStartedSince('1970-01-01T00:00:00.000Z')).toBe(0);
-    const actions = store.list({ requestId: batch.id }).map((a) => a.action);
+    expect(await store.countRunsStartedSince('1970-01-01T00:00:00.000Z')).toBe(0);
+    const actions = (await store.list({ requestId: batch.id })).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['batch_request', 'batch_approve', 'batch_item', 'batch_finish']));
   });
 
@@ -94,7 +94,7 @@ describe('a host batch', () => {
 
     expect((await wf.decide({ batchId: requested.value.id, userId: APPROVER, decision: 'approve' })).ok).toBe(true);
     await wf.idle();
-    const batch = store.getBatch(requested.value.id);
+    const batch = await store.getBatch(requested.value.id);
     const byName = Object.fromEntries((batch?.items ?? []).map((i) => [i.instanceName, i]));
     expect(byName['vm-01']).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/changed since the request/) });
     expect(byName['vm-02']).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/already under fix request .* not fixed twice/) });
@@ -121,7 +121,7 @@ describe('a host batch', () => {
     cloud.failInspect = () => true;
     await wf.decide({ batchId: requested.value.id, userId: APPROVER, decision: 'approve' });
     await wf.idle();
-    const batch = store.getBatch(requested.value.id);
+    const batch = await store.getBatch(requested.value.id);
     expect(batch?.state).toBe('paused');
     expect(batch?.items.map((i) => i.status)).toEqual(['failed', 'pending', 'pending']);
     expect(batch?.outcome).toMatch(/Ceph or Nova could not be read/);
@@ -135,7 +135,7 @@ describe('a host batch', () => {
     if (result.ok) return;
     expect(result.error.code).toBe('over_cap');
     expect(result.error.detail).toMatch(/3 stale instances, more than VMLOCKS_BATCH_MAX \(2\).*Nothing was requested.*one by one.*raise VMLOCKS_BATCH_MAX/);
-    expect(store.findOpenBatch('compute-1')).toBeNull();
+    expect(await store.findOpenBatch('compute-1')).toBeNull();
     expect(slack.batchPosts).toEqual([]);
   });
 
@@ -150,7 +150,7 @@ describe('a host batch', () => {
     expect(outsider.ok ? null : outsider.error.code).toBe('not_authorised');
     const again = await wf.requestBatch({ host: 'compute-1', requestedBy: 'U0OTHER', origin: null });
     expect(again.ok ? null : again.error.code).toBe('already_open');
-    expect(store.getBatch(requested.value.id)?.state).toBe('pending');
+    expect((await store.getBatch(requested.value.id))?.state).toBe('pending');
     expect(cloud.removed).toEqual([]);
   });
 

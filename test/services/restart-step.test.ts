@@ -6,7 +6,7 @@ import { NovaApiError } from '../../src/adapters/openstack/index.js';
 import { addr, createHarness, requestAndApprove, staleInstance, stepDetail, stepsOf, type Harness } from './support/fix-harness.js';
 
 function httpAudit(h: Harness, requestId: string) {
-  return h.store.list({ requestId }).flatMap((e) => (e.http ? [e.http] : []));
+  return h.store.audit.filter((e) => e.requestId === requestId).flatMap((e) => (e.http ? [e.http] : []));
 }
 
 describe('the restart of a fix run', () => {
@@ -75,7 +75,7 @@ describe('the restart of a fix run', () => {
     expect(end.outcome).toContain(`openstack server set --state error ${vm.id}, then openstack server evacuate ${vm.id}`);
     expect(end.outcome).toMatch(/Done: reinspect, fence, break/);
     expect(h.nova.reboots).toEqual([]);
-    expect(h.store.list({ requestId: end.id }).some((e) => e.action === 'error' && e.detail.startsWith('evacuate failed: the way out'))).toBe(true);
+    expect(h.store.audit.filter((e) => e.requestId === end.id).some((e) => e.action === 'error' && e.detail.startsWith('evacuate failed: the way out'))).toBe(true);
   });
 
   it('stops at the wait when the evacuation record ends in error, and says not to reboot', async () => {

@@ -1,10 +1,10 @@
 // The fence and the lock removal (issue 10, items 2 and 4): the blocklist entry's expiry is the plan's, shown in its
 // argv and the audit; an old re-inspection is made again before fencing; the lock is read again right before
 // `rbd lock rm`, and a lock whose owner came back is never removed.
+import { plainSentence } from '../../src/core/sentence.js';
 import { describe, expect, it } from 'vitest';
 import { buildFixPlan } from '../../src/core/fix-plan.js';
 import { createHarness, requestAndApprove, staleInstance, stepDetail } from './support/fix-harness.js';
-import { plainSentence } from '../../src/core/sentence.js';
 
 const SEVEN_DAYS = 7 * 24 * 3600;
 
@@ -56,7 +56,7 @@ describe('the gap between re-inspection and fencing', () => {
     await h.workflow.decide({ requestId: requested.value.id, userId: 'U0BOB00002', decision: 'approve' });
     await h.workflow.idle();
 
-    expect(h.store.get(requested.value.id)?.state).toBe('succeeded');
+    expect((await h.store.get(requested.value.id))?.state).toBe('succeeded');
     // the re-inspection, the one again before fencing, and the restart's fresh look at the host (restart-step.ts)
     expect(h.inspections() - before).toBe(3);
     expect(stepDetail(h, requested.value.id, 'fence')).toContain('inspected again');
@@ -77,7 +77,7 @@ describe('the gap between re-inspection and fencing', () => {
     await h.workflow.decide({ requestId: requested.value.id, userId: 'U0BOB00002', decision: 'approve' });
     await h.workflow.idle();
 
-    const end = h.store.get(requested.value.id);
+    const end = await h.store.get(requested.value.id);
     expect(end?.state).toBe('aborted');
     expect(end?.outcome).toContain('stopped before changing anything');
     expect(h.ceph.mutations()).toEqual([]);

@@ -1,9 +1,9 @@
 // The run does what the approved plan says and nothing else (issue 10, items 1 and 6): over in-memory Ceph and Nova,
 // a stale root disk beside an attached volume whose owner is alive and whose object map is invalid.
+import { plainSentence } from '../../src/core/sentence.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createHarness, lock, requestAndApprove, spec, staleInstance, stepDetail, stepsOf } from './support/fix-harness.js';
-import { plainSentence } from '../../src/core/sentence.js';
 
 function withLiveVolume() {
   const h = createHarness();

@@ -36,7 +36,7 @@ export interface SlackNotifierOptions {
    * before the reference was stored starts a run whose requests carry none: the reference is read when the update
    * is sent. Default: the request's own `approvalMessage`.
    */
-  storedMessage?: (requestId: string) => SlackMessageRef | null;
+  storedMessage?: (requestId: string) => Promise<SlackMessageRef | null> | SlackMessageRef | null;
   /** Posts and updates waiting at most; past it the least important waiting one is dropped. Default 200. */
   maxQueued?: number;
 }
@@ -111,7 +111,7 @@ export function createSlackNotifier(opts: SlackNotifierOptions): SlackNotifier {
       const m = buildApprovalMessage(toApprovalView(request, progress ?? []));
       // chat.update on the stored channel/ts: a response_url would expire after 30 minutes (DESIGN.md §5).
       await spaced(POST_PRIORITY.update, async () => {
-        const ref = request.approvalMessage ?? opts.storedMessage?.(request.id) ?? null;
+        const ref = request.approvalMessage ?? (await opts.storedMessage?.(request.id)) ?? null;
         if (ref === null) {
           logger.warn({ requestId: request.id, state: request.state }, 'approval message reference not stored yet; this update is skipped (the request applies the latest state once it is stored)');
           return;

@@ -1,4 +1,4 @@
-/** Rows of host_batches / host_batch_items as SQLite returns them, validated and mapped to core/host-batch.ts. */
+/** Rows of host_batches / host_batch_items as SQLite returns them (PostgreSQL: jsonb read back as text), validated and mapped to core/host-batch.ts. */
 import { z } from 'zod';
 import type { BatchItem, HostBatch } from '../../core/host-batch.js';
 import { ApprovedLock, FixStep, InstanceIdText, RequestOrigin, SlackMessageRef, jsonColumn } from './row-schemas.js';
@@ -67,12 +67,12 @@ export function encodeBatchField(field: string, value: unknown): string | null {
 }
 
 /** `, col = ?` pairs for the known fields a patch sets (state, id and items are not patchable). */
-export function batchAssignments(patch: Partial<HostBatch>): { sql: string; values: Array<string | null> } {
+export function batchAssignments(patch: Partial<HostBatch>, placeholder: () => string = () => '?'): { sql: string; values: Array<string | null> } {
   let sql = '';
   const values: Array<string | null> = [];
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined || !Object.hasOwn(BATCH_COLUMNS, key)) continue;
-    sql += `, ${BATCH_COLUMNS[key as Field]} = ?`;
+    sql += `, ${BATCH_COLUMNS[key as Field]} = ${placeholder()}`;
     values.push(encodeBatchField(key, value));
   }
   return { sql, values };

@@ -48,13 +48,14 @@ export function requestColumns(request: FixRequest): { names: string[]; values: 
 }
 
 /**
- * `, col = ?` pairs for the fields a patch sets (undefined fields are left alone). The id never changes, and the
+ * `, col = ?` pairs (or `$n`, from `placeholder`) for the fields a patch sets (undefined fields are left alone). The id never changes, and the
  * state changes only through transition(): `state` is accepted only when it equals `allowedState`.
  */
 export function patchAssignments(
   id: string,
   patch: Partial<FixRequest>,
   allowedState: FixRequest['state'] | null,
+  placeholder: () => string = () => '?',
 ): { sql: string; values: Array<string | null> } {
   let sql = '';
   const values: Array<string | null> = [];
@@ -71,7 +72,7 @@ export function patchAssignments(
       continue;
     }
     if (!isField(key)) continue; // not a FixRequest field: nothing to store
-    sql += `, ${COLUMNS[key]} = ?`;
+    sql += `, ${COLUMNS[key]} = ${placeholder()}`;
     values.push(encode(key, value));
   }
   return { sql, values };

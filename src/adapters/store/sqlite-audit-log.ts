@@ -50,7 +50,7 @@ export function createSqliteAuditLog(db: BetterSqlite3.Database): AuditLog {
       .map((row) => parseRow(StoredAuditEntry, row, `audit entry ${auditSeq(row)}`));
   }
 
-  return { append, list };
+  return { append: async (entry) => append(entry), list: async (filter) => list(filter) };
 }
 
 function auditSeq(row: unknown): string {

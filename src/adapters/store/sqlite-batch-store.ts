@@ -6,7 +6,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { InstanceId } from '../../core/ids.js';
 import type { BatchItem, BatchState, HostBatch } from '../../core/host-batch.js';
-import type { BatchStore, Clock } from '../../ports.js';
+import type { BatchStore, Clock, RunLease } from '../../ports.js';
 import { BATCH_COLUMNS, StoredBatch, StoredBatchItem, batchAssignments, encodeBatchField } from './batch-rows.js';
 import { parseRow } from './stored-rows.js';
 import { HostBusyError, StoreError } from './store-errors.js';
@@ -24,6 +24,7 @@ const ITEM_COLUMNS: Record<'status' | 'reason' | 'requestId', string> = { status
 
 export function createSqliteBatchStore(db: Db, clock: Clock): BatchStore {
   const now = (): string => clock.now().toISOString();
+  const later = (ms: number): string => new Date(clock.now().getTime() + ms).toISOString();
   const items = (id: string): BatchItem[] => db.prepare('SELECT * FROM host_batch_items WHERE batch_id = ? ORDER BY seq')
     .all(id).map((row) => parseRow(StoredBatchItem, row, `an item of batch ${id}`));
   const toBatch = (row: unknown): HostBatch => {
@@ -63,11 +64,30 @@ export function createSqliteBatchStore(db: Db, clock: Clock): BatchStore {
     }
   }
 
-  function transitionBatch(id: string, from: BatchState[], to: BatchState, patch: Partial<HostBatch> = {}): boolean {
+  function transitionBatch(id: string, from: BatchState[], to: BatchState, patch: Partial<HostBatch> = {}, lease?: RunLease): boolean {
     if (from.length === 0) return false;
-    const set = batchAssignments(patch);
-    const sql = `UPDATE host_batches SET state = ?, updated_at = ?${set.sql} WHERE id = ? AND state IN (${placeholders(from.length)})`;
-    return db.prepare(sql).run(to, now(), ...set.values, id, ...from).changes === 1;
+    const set = batchAssignments(lease ? { ...patch, runnerId: lease.runnerId } : patch);
+    const leased = lease ? ', lease_expires_at = ?' : '';
+    const sql = `UPDATE host_batches SET state = ?, updated_at = ?${set.sql}${leased} WHERE id = ? AND state IN (${placeholders(from.length)})`;
+    const leaseValues = lease ? [later(lease.leaseMs)] : [];
+    return db.prepare(sql).run(to, now(), ...set.values, ...leaseValues, id, ...from).changes === 1;
+  }
+
+  function renewBatchLease(id: string, lease: RunLease): boolean {
+    const at = now();
+    return db.prepare(`UPDATE host_batches SET heartbeat_at = ?, lease_expires_at = ?, updated_at = ?
+      WHERE id = ? AND state = 'running' AND runner_id = ? AND lease_expires_at > ?`).run(at, later(lease.leaseMs), at, id, lease.runnerId, at).changes === 1;
+  }
+
+  const LAPSED = `state = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)`;
+  function listLapsedBatches(): HostBatch[] {
+    return db.prepare(`SELECT * FROM host_batches WHERE ${LAPSED} ORDER BY requested_at, id`).all(now()).map(toBatch);
+  }
+
+  function interruptLapsedBatch(id: string, patch: { finishedAt: string; outcome: string }): boolean {
+    const at = now();
+    return db.prepare(`UPDATE host_batches SET state = 'interrupted', updated_at = ?, finished_at = ?, outcome = ? WHERE id = ? AND ${LAPSED}`)
+      .run(at, patch.finishedAt, patch.outcome, id, at).changes === 1;
   }
 
   function updateBatch(id: string, patch: Partial<HostBatch>): void {
@@ -96,5 +116,17 @@ export function createSqliteBatchStore(db: Db, clock: Clock): BatchStore {
     return db.prepare(`SELECT * FROM host_batches WHERE state IN (${placeholders(states.length)}) ORDER BY requested_at, id`).all(...states).map(toBatch);
   }
 
-  return { createBatch, getBatch, findOpenBatch, transitionBatch, updateBatch, updateBatchItem, listBatchesByState };
+  // better-sqlite3 is synchronous: the port's promises are settled when returned.
+  return {
+    createBatch: async (batch) => createBatch(batch),
+    getBatch: async (id) => getBatch(id),
+    findOpenBatch: async (host) => findOpenBatch(host),
+    transitionBatch: async (id, from, to, patch, lease) => transitionBatch(id, from, to, patch, lease),
+    updateBatch: async (id, patch) => updateBatch(id, patch),
+    updateBatchItem: async (batchId, instanceId, patch) => updateBatchItem(batchId, instanceId, patch),
+    listBatchesByState: async (states) => listBatchesByState(states),
+    renewBatchLease: async (id, lease) => renewBatchLease(id, lease),
+    listLapsedBatches: async () => listLapsedBatches(),
+    interruptLapsedBatch: async (id, patch) => interruptLapsedBatch(id, patch),
+  };
 }

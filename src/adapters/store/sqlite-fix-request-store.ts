@@ -1,13 +1,15 @@
 /**
  * FixRequestStore on SQLite. Decisions are compare-and-set in one UPDATE statement (`… WHERE id = ? AND state IN
  * (…)`, won when `changes === 1`): SQLite runs one writer at a time over the whole file, so one click, one process
- * or one replica wins and the others see 0 changes. Triggers record the decision and the run start in the same
- * statement (migrations/001-initial.ts).
+ * or one replica (on the same host: README "Replicas") wins and the others see 0 changes. Triggers record the
+ * decision and the run start in the same statement (migrations/001-initial.ts). better-sqlite3 is synchronous: the
+ * port's promises are already settled when returned, and decide() runs in one BEGIN IMMEDIATE transaction.
+ * Leases are judged by this host's clock (the injected Clock): with SQLite the database's host is the bot's host.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { InstanceId } from '../../core/ids.js';
 import type { FixRequest, RequestState } from '../../core/fix-request.js';
-import type { Clock, FixRequestStore, FixRunStep } from '../../ports.js';
+import type { Clock, DecideOutcome, FixRequestStore, FixRunStep, RunLease } from '../../ports.js';
 import { patchAssignments, requestColumns } from './fix-request-columns.js';
 import { InstanceBusyError, StoreError } from './store-errors.js';
 import { StoredDecision, StoredFixRequest, StoredFixRunStep, parseRow } from './stored-rows.js';
@@ -16,10 +18,11 @@ type Db = BetterSqlite3.Database;
 
 export interface SqliteFixRequestStore extends FixRequestStore {
   /** Every approve/deny/expire/refusal of a request, oldest first. */
-  listDecisions(requestId: string): StoredDecision[];
+  listDecisions(requestId: string): Promise<StoredDecision[]>;
 }
 
-const OPEN = `('pending', 'approved', 'running')`;
+/** The guard of one open request per instance: the same predicate as the unique index fix_requests_one_open. */
+const GUARDING = `(state IN ('pending', 'approved', 'running') OR (state = 'interrupted' AND cleared_at IS NULL))`;
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 function sqliteCode(e: unknown): string | undefined {
@@ -36,6 +39,7 @@ export function createSqliteFixRequestStore(db: Db, clock: Clock): SqliteFixRequ
   const toRequest = (row: unknown, id: string): FixRequest => parseRow(StoredFixRequest, row, `fix request ${id}`);
   const rowsToRequests = (rows: unknown[]): FixRequest[] => rows.map((row) => toRequest(row, rowId(row)));
   const now = (): string => clock.now().toISOString();
+  const later = (ms: number): string => new Date(clock.now().getTime() + ms).toISOString();
 
   function get(id: string): FixRequest | null {
     const row: unknown = prepare('SELECT * FROM fix_requests WHERE id = ?').get(id);
@@ -43,15 +47,15 @@ export function createSqliteFixRequestStore(db: Db, clock: Clock): SqliteFixRequ
   }
 
   function findOpen(instanceId: InstanceId): FixRequest | null {
-    const row: unknown = prepare(`SELECT * FROM fix_requests WHERE instance_id = ? AND state IN ${OPEN}`).get(instanceId);
+    const row: unknown = prepare(`SELECT * FROM fix_requests WHERE instance_id = ? AND ${GUARDING}`).get(instanceId);
     return row === undefined ? null : toRequest(row, rowId(row));
   }
 
-  function create(request: FixRequest, isRetry = false): void {
-    const { names, values } = requestColumns(request);
-    const sql = `INSERT INTO fix_requests (${names.join(', ')}, updated_at) VALUES (${placeholders(names.length + 1)})`;
+  function create(request: FixRequest, lease?: RunLease, isRetry = false): void {
+    const { names, values } = requestColumns(lease ? { ...request, runnerId: lease.runnerId } : request);
+    const sql = `INSERT INTO fix_requests (${names.join(', ')}, updated_at, lease_expires_at) VALUES (${placeholders(names.length + 2)})`;
     try {
-      prepare(sql).run(...values, now());
+      prepare(sql).run(...values, now(), lease ? later(lease.leaseMs) : null);
     } catch (e) {
       const code = sqliteCode(e);
       if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StoreError('duplicate_id', `fix request ${request.id} exists already`, { cause: e });
@@ -59,15 +63,15 @@ export function createSqliteFixRequestStore(db: Db, clock: Clock): SqliteFixRequ
       const existing = findOpen(request.instanceId);
       if (existing) throw new InstanceBusyError(existing, { cause: e });
       // The open request closed between our INSERT and the look-up: the instance is free now, try once more.
-      if (!isRetry) return create(request, true);
+      if (!isRetry) return create(request, lease, true);
       throw e;
     }
   }
 
-  function transition(id: string, from: RequestState[], to: RequestState, patch: Partial<FixRequest> = {}): boolean {
+  function transition(id: string, from: RequestState[], to: RequestState, patch: Partial<FixRequest> = {}, extra = ''): boolean {
     if (from.length === 0) return false;
     const set = patchAssignments(id, patch, to);
-    const sql = `UPDATE fix_requests SET state = ?, updated_at = ?${set.sql} WHERE id = ? AND state IN (${placeholders(from.length)})`;
+    const sql = `UPDATE fix_requests SET state = ?, updated_at = ?${set.sql} WHERE id = ? AND state IN (${placeholders(from.length)})${extra}`;
     try {
       return prepare(sql).run(to, now(), ...set.values, id, ...from).changes === 1;
     } catch (e) {
@@ -124,13 +128,63 @@ export function createSqliteFixRequestStore(db: Db, clock: Clock): SqliteFixRequ
       .map((row) => parseRow(StoredDecision, row, `a decision on fix request ${requestId}`));
   }
 
-  // BEGIN IMMEDIATE takes the write lock before the first read (waiting up to busy_timeout): what `work` reads
-  // cannot change under it. better-sqlite3 turns a nested call into a savepoint.
-  function atomically<T>(work: () => T): T {
-    return db.transaction(work).immediate();
+  function startRun(id: string, lease: RunLease): boolean {
+    const at = now();
+    return prepare(`UPDATE fix_requests SET state = 'running', updated_at = ?, last_step = 'reinspect', runner_id = ?,
+      heartbeat_at = ?, lease_expires_at = ? WHERE id = ? AND state = 'approved'`).run(at, lease.runnerId, at, later(lease.leaseMs), id).changes === 1;
   }
 
-  return { create, get, findOpen, transition, update, listByState, countRunsStartedSince, recordStep, listSteps, listDecisions, atomically };
+  // BEGIN IMMEDIATE takes the write lock before the first read (waiting up to busy_timeout): the count cannot change
+  // under it, in this process or in another one on the same file.
+  const decideTx = db.transaction((input: Parameters<FixRequestStore['decide']>[0]): DecideOutcome => {
+    if (input.brake) {
+      const count = countRunsStartedSince(new Date(clock.now().getTime() - input.brake.windowMs).toISOString());
+      if (count >= input.brake.limit) return { kind: 'brake', count };
+    }
+    if (!transition(input.id, input.from, input.to, input.patch)) return { kind: 'lost' };
+    if (input.start && !startRun(input.id, input.start)) throw new StoreError('invalid_patch', `fix request ${input.id}: a run starts only from approved`);
+    return { kind: 'won' };
+  });
+
+  function renewLease(id: string, lease: RunLease): boolean {
+    const at = now();
+    return prepare(`UPDATE fix_requests SET heartbeat_at = ?, lease_expires_at = ?, updated_at = ?
+      WHERE id = ? AND state = 'running' AND runner_id = ? AND lease_expires_at > ?`).run(at, later(lease.leaseMs), at, id, lease.runnerId, at).changes === 1;
+  }
+
+  const LAPSED = `state IN ('approved', 'running') AND (lease_expires_at IS NULL OR lease_expires_at <= ?)`;
+  function listLapsedRuns(): FixRequest[] {
+    return rowsToRequests(prepare(`SELECT * FROM fix_requests WHERE ${LAPSED} ORDER BY requested_at, id`).all(now()));
+  }
+
+  function interruptLapsed(id: string, patch: { finishedAt: string; outcome: string }): boolean {
+    const at = now();
+    return prepare(`UPDATE fix_requests SET state = 'interrupted', updated_at = ?, finished_at = ?, outcome = ? WHERE id = ? AND ${LAPSED}`)
+      .run(at, patch.finishedAt, patch.outcome, id, at).changes === 1;
+  }
+
+  function clearInterrupted(id: string, c: { by: string; reason: string; at: string }): boolean {
+    return prepare(`UPDATE fix_requests SET cleared_at = ?, cleared_by = ?, clear_reason = ?, updated_at = ?
+      WHERE id = ? AND state = 'interrupted' AND cleared_at IS NULL`).run(c.at, c.by, c.reason, now(), id).changes === 1;
+  }
+
+  return {
+    create: async (request, lease) => create(request, lease),
+    get: async (id) => get(id),
+    findOpen: async (instanceId) => findOpen(instanceId),
+    transition: async (id, from, to, patch) => transition(id, from, to, patch),
+    update: async (id, patch) => update(id, patch),
+    listByState: async (states) => listByState(states),
+    countRunsStartedSince: async (since) => countRunsStartedSince(since),
+    recordStep: async (step) => recordStep(step),
+    listSteps: async (requestId) => listSteps(requestId),
+    listDecisions: async (requestId) => listDecisions(requestId),
+    decide: async (input) => decideTx.immediate(input),
+    renewLease: async (id, lease) => renewLease(id, lease),
+    listLapsedRuns: async () => listLapsedRuns(),
+    interruptLapsed: async (id, patch) => interruptLapsed(id, patch),
+    clearInterrupted: async (id, clearance) => clearInterrupted(id, clearance),
+  };
 }
 
 function rowId(row: unknown): string {

@@ -8,7 +8,9 @@ export type StoreErrorCode =
   | 'corrupt_row' // a row read back does not match its schema
   | 'not_found'
   | 'invalid_patch' // a patch tries to change what it must not (id, or state outside transition)
-  | 'duplicate_id';
+  | 'duplicate_id'
+  | 'network_filesystem' // a SQLite file on NFS/SMB/CephFS...: its locks do not hold there
+  | 'unavailable'; // the database server cannot be reached
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';

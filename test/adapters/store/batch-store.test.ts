@@ -36,58 +36,58 @@ describe('host batches in the store', () => {
     tmp = tempDir();
     store = openSqliteStore({ path: tmp.file() });
   });
-  afterEach(() => {
-    store.close();
+  afterEach(async () => {
+    await store.close();
     tmp.remove();
   });
 
-  it('reads back what it stored, items in order', () => {
+  it('reads back what it stored, items in order', async () => {
     const b = sampleBatch();
-    store.createBatch(b);
-    expect(store.getBatch(b.id)).toEqual(b);
-    expect(store.findOpenBatch('compute-1')?.id).toBe(b.id);
-    expect(store.listBatchesByState(['pending']).map((x) => x.id)).toEqual([b.id]);
+    await store.createBatch(b);
+    expect(await store.getBatch(b.id)).toEqual(b);
+    expect((await store.findOpenBatch('compute-1'))?.id).toBe(b.id);
+    expect((await store.listBatchesByState(['pending'])).map((x) => x.id)).toEqual([b.id]);
   });
 
-  it('keeps one open batch per host, and frees the host once the batch is closed', () => {
+  it('keeps one open batch per host, and frees the host once the batch is closed', async () => {
     const first = sampleBatch();
-    store.createBatch(first);
-    expect(() => store.createBatch(sampleBatch())).toThrow(HostBusyError);
-    store.createBatch(sampleBatch({ host: 'compute-2' }));
-    expect(store.transitionBatch(first.id, ['pending'], 'denied', { decidedBy: 'U0APPROVER', denyReason: 'no' })).toBe(true);
-    expect(() => store.createBatch(sampleBatch())).not.toThrow();
+    await store.createBatch(first);
+    await expect(store.createBatch(sampleBatch())).rejects.toThrow(HostBusyError);
+    await store.createBatch(sampleBatch({ host: 'compute-2' }));
+    expect(await store.transitionBatch(first.id, ['pending'], 'denied', { decidedBy: 'U0APPROVER', denyReason: 'no' })).toBe(true);
+    await store.createBatch(sampleBatch());
   });
 
-  it('decides with compare-and-set and records each decision in an append-only table', () => {
+  it('decides with compare-and-set and records each decision in an append-only table', async () => {
     const b = sampleBatch();
-    store.createBatch(b);
-    expect(store.transitionBatch(b.id, ['pending'], 'running', { decidedBy: 'U0A', decidedAt: b.requestedAt })).toBe(true);
-    expect(store.transitionBatch(b.id, ['pending'], 'running', { decidedBy: 'U0B' })).toBe(false);
-    expect(store.getBatch(b.id)).toMatchObject({ state: 'running', decidedBy: 'U0A' });
+    await store.createBatch(b);
+    expect(await store.transitionBatch(b.id, ['pending'], 'running', { decidedBy: 'U0A', decidedAt: b.requestedAt })).toBe(true);
+    expect(await store.transitionBatch(b.id, ['pending'], 'running', { decidedBy: 'U0B' })).toBe(false);
+    expect(await store.getBatch(b.id)).toMatchObject({ state: 'running', decidedBy: 'U0A' });
     const raw = new Database(tmp.file(), { readonly: true });
     expect(raw.prepare('SELECT decision, actor FROM host_batch_decisions WHERE batch_id = ?').all(b.id)).toEqual([{ decision: 'running', actor: 'U0A' }]);
     raw.close();
   });
 
-  it('records each instance\'s status, reason and fix request', () => {
+  it('records each instance\'s status, reason and fix request', async () => {
     const b = sampleBatch();
-    store.createBatch(b);
+    await store.createBatch(b);
     const [one, two] = b.items;
     if (!one || !two) throw new Error('sample has two items');
-    store.updateBatchItem(b.id, one.instanceId, { status: 'done', reason: 'unlocked and rebooted', requestId: 'fx-1' });
-    store.updateBatchItem(b.id, two.instanceId, { status: 'skipped', reason: 'changed since the request' });
-    expect(store.getBatch(b.id)?.items.map((i) => [i.status, i.reason, i.requestId])).toEqual([['done', 'unlocked and rebooted', 'fx-1'], ['skipped', 'changed since the request', null]]);
-    expect(() => store.updateBatchItem(b.id, randomUUID() as InstanceId, { status: 'done' })).toThrow(/has no instance/);
+    await store.updateBatchItem(b.id, one.instanceId, { status: 'done', reason: 'unlocked and rebooted', requestId: 'fx-1' });
+    await store.updateBatchItem(b.id, two.instanceId, { status: 'skipped', reason: 'changed since the request' });
+    expect((await store.getBatch(b.id))?.items.map((i) => [i.status, i.reason, i.requestId])).toEqual([['done', 'unlocked and rebooted', 'fx-1'], ['skipped', 'changed since the request', null]]);
+    await expect(store.updateBatchItem(b.id, randomUUID() as InstanceId, { status: 'done' })).rejects.toThrow(/has no instance/);
   });
 
   it('starts exactly one batch run when 20 approvals from separate connections arrive at once', async () => {
     const b = sampleBatch();
-    store.createBatch(b);
+    await store.createBatch(b);
     const tasks = Array.from({ length: 20 }, (_, i) => ({ kind: 'approve_batch' as const, batchId: b.id, userId: `U0APPROVER${i}` }));
     const outcomes = await pool.race(tmp.file(), tasks);
     const winners = outcomes.flatMap((o, i) => (o.won ? [i] : []));
     expect(winners).toHaveLength(1);
     expect(outcomes.filter((o) => o.refusal === 'already_decided')).toHaveLength(19);
-    expect(store.getBatch(b.id)).toMatchObject({ state: 'running', decidedBy: `U0APPROVER${winners[0]}` });
+    expect(await store.getBatch(b.id)).toMatchObject({ state: 'running', decidedBy: `U0APPROVER${winners[0]}` });
   });
 });

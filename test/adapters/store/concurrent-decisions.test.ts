@@ -18,14 +18,14 @@ describe('concurrent decisions on one database file', () => {
     tmp = tempDir();
     store = openSqliteStore({ path: tmp.file() });
   });
-  afterEach(() => {
-    store.close();
+  afterEach(async () => {
+    await store.close();
     tmp.remove();
   });
 
   it('lets exactly one of 20 simultaneous approvals from separate connections win', async () => {
     const request = sampleRequest();
-    store.create(request);
+    await store.create(request);
     const tasks = Array.from({ length: CONTENDERS }, (_, i) => ({ kind: 'approve' as const, requestId: request.id, userId: `U0APPROVER${i}` }));
 
     const outcomes = await pool.race(tmp.file(), tasks);
@@ -33,19 +33,19 @@ describe('concurrent decisions on one database file', () => {
     const winners = outcomes.flatMap((o, i) => (o.won ? [i] : []));
     expect(outcomes).toHaveLength(CONTENDERS);
     expect(winners).toHaveLength(1);
-    expect(store.get(request.id)).toMatchObject({ state: 'approved', decidedBy: `U0APPROVER${winners[0]}` });
-    expect(store.listDecisions(request.id)).toHaveLength(1);
+    expect(await store.get(request.id)).toMatchObject({ state: 'approved', decidedBy: `U0APPROVER${winners[0]}` });
+    expect(await store.listDecisions(request.id)).toHaveLength(1);
   });
 
   it('starts exactly one run when 20 connections try to start it at once', async () => {
     const request = sampleRequest();
-    store.create(request);
-    store.transition(request.id, ['pending'], 'approved', { decidedBy: 'U0APPROVER' });
+    await store.create(request);
+    await store.transition(request.id, ['pending'], 'approved', { decidedBy: 'U0APPROVER' });
 
     const outcomes = await pool.race(tmp.file(), Array.from({ length: CONTENDERS }, () => ({ kind: 'start_run' as const, requestId: request.id })));
 
     expect(outcomes.filter((o) => o.won)).toHaveLength(1);
-    expect(store.countRunsStartedSince('1970-01-01T00:00:00.000Z')).toBe(1);
+    expect(await store.countRunsStartedSince('1970-01-01T00:00:00.000Z')).toBe(1);
   });
 
   it('lets the fix brake admit exactly one more run when 20 approvals of different fixes race for the last place', async () => {
@@ -58,22 +58,22 @@ describe('concurrent decisions on one database file', () => {
     };
     for (let i = 0; i < limit - 1; i++) {
       const earlier = fresh();
-      store.create(earlier);
-      store.transition(earlier.id, ['pending'], 'approved', { decidedBy: 'U0EARLIER' });
-      store.transition(earlier.id, ['approved'], 'running');
+      await store.create(earlier);
+      await store.transition(earlier.id, ['pending'], 'approved', { decidedBy: 'U0EARLIER' });
+      await store.transition(earlier.id, ['approved'], 'running');
     }
     const requests = Array.from({ length: CONTENDERS }, fresh);
-    for (const r of requests) store.create(r);
+    for (const r of requests) await store.create(r);
     const tasks = requests.map((r, i) => ({ kind: 'approve_via_service' as const, requestId: r.id, userId: `U0APPROVER${i}`, brakeLimit: limit }));
 
     const outcomes = await pool.race(tmp.file(), tasks);
 
     expect(outcomes.filter((o) => o.won)).toHaveLength(1);
     expect(outcomes.filter((o) => o.refusal === 'brake')).toHaveLength(CONTENDERS - 1);
-    expect(store.countRunsStartedSince('1970-01-01T00:00:00.000Z')).toBe(limit);
+    expect(await store.countRunsStartedSince('1970-01-01T00:00:00.000Z')).toBe(limit);
     // the refused stay pending (approvable once the window moves on); only the winner left pending
-    expect(store.listByState(['running'])).toHaveLength(limit);
-    expect(store.listByState(['pending'])).toHaveLength(CONTENDERS - 1);
+    expect(await store.listByState(['running'])).toHaveLength(limit);
+    expect(await store.listByState(['pending'])).toHaveLength(CONTENDERS - 1);
   });
 
   it('keeps one open request per instance when 20 connections create one at once', async () => {
@@ -84,6 +84,6 @@ describe('concurrent decisions on one database file', () => {
 
     expect(outcomes.filter((o) => o.won)).toHaveLength(1);
     expect(outcomes.filter((o) => o.busy)).toHaveLength(CONTENDERS - 1);
-    expect(store.listByState(['pending'])).toHaveLength(1);
+    expect(await store.listByState(['pending'])).toHaveLength(1);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ACTION_IDS } from '../../../src/adapters/slack/action-ids.js';
-import type { SqliteStore } from '../../../src/adapters/store/index.js';
+import type { Store } from '../../../src/adapters/store/index.js';
 import type { BatchState, HostBatch } from '../../../src/core/host-batch.js';
 import type { RecordedCall, RecordedResponse } from '../../support/fake-slack-api.js';
 import { answerTo, buttonValue, click, runVmlocks, textOf, type SlackSide } from './fix-slack.js';
@@ -54,10 +54,10 @@ export async function clickRequestBatch(s: SlackSide, user: string, host: string
   return { view, answer, batchId: /hb-[0-9a-f]{10}/.exec(textOf(answer.body))?.[0] ?? null };
 }
 
-export async function waitForBatch(store: SqliteStore, batchId: string, states: BatchState[], timeoutMs = 240_000): Promise<HostBatch> {
+export async function waitForBatch(store: Store, batchId: string, states: BatchState[], timeoutMs = 240_000): Promise<HostBatch> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const b = store.getBatch(batchId);
+    const b = await store.getBatch(batchId);
     if (b !== null && states.includes(b.state)) return b;
     if (Date.now() > end) throw new Error(`batch ${batchId} not ${states.join('/')} within ${timeoutMs} ms: ${b === null ? 'missing' : `${b.state}: ${JSON.stringify(b.items.map((i) => [i.instanceName, i.status, i.reason]))}`}`);
     await new Promise((resolve) => setTimeout(resolve, 250));

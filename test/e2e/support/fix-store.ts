@@ -1,24 +1,25 @@
 /**
- * The bot's SQLite file as the tests read it, beside the running bot (WAL lets a reader in while the bot writes):
+ * The bot's database as the tests read it, beside the running bot (a SQLite file: WAL lets a reader in while the bot
+ * writes; or a PostgreSQL URL):
  * requests, steps and the audit trail; polling until a request reaches a state; the step timings of a run.
  */
 import { execa } from 'execa';
-import { openSqliteStore, type SqliteStore } from '../../../src/adapters/store/index.js';
+import { openStore as openAnyStore, type Store } from '../../../src/adapters/store/index.js';
 import type { FixRequest, RequestState } from '../../../src/core/fix-request.js';
 import type { AuditEntry, FixRunStep } from '../../../src/ports.js';
 import { CLI, labEnv } from '../../support/bot-process.js';
 
-export function openStore(dbPath: string): SqliteStore {
-  return openSqliteStore({ path: dbPath });
+export function openStore(dbPath: string): Promise<Store> {
+  return openAnyStore(dbPath);
 }
 
 /** Polls the store until the request satisfies `match`; throws with its last state after timeoutMs. */
 export async function waitForRequest(
-  store: SqliteStore, requestId: string, match: (r: FixRequest) => boolean, what: string, timeoutMs = 120_000,
+  store: Store, requestId: string, match: (r: FixRequest) => boolean, what: string, timeoutMs = 120_000,
 ): Promise<FixRequest> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const r = store.get(requestId);
+    const r = await store.get(requestId);
     if (r !== null && match(r)) return r;
     if (Date.now() > end) {
       throw new Error(`request ${requestId} not ${what} within ${timeoutMs} ms; it is ${r === null ? 'missing' : `${r.state} (step ${r.lastStep ?? 'none'}, outcome ${r.outcome ?? 'none'})`}`);
@@ -27,16 +28,16 @@ export async function waitForRequest(
   }
 }
 
-export function waitForState(store: SqliteStore, requestId: string, states: RequestState[], timeoutMs?: number): Promise<FixRequest> {
+export function waitForState(store: Store, requestId: string, states: RequestState[], timeoutMs?: number): Promise<FixRequest> {
   return waitForRequest(store, requestId, (r) => states.includes(r.state), `in ${states.join(' or ')}`, timeoutMs);
 }
 
-export function commandsOf(store: SqliteStore, requestId: string): AuditEntry[] {
-  return store.list({ requestId }).filter((e) => e.command !== undefined);
+export async function commandsOf(store: Store, requestId: string): Promise<AuditEntry[]> {
+  return (await store.list({ requestId })).filter((e) => e.command !== undefined);
 }
 
-export function httpOf(store: SqliteStore, requestId: string): AuditEntry[] {
-  return store.list({ requestId }).filter((e) => e.http !== undefined);
+export async function httpOf(store: Store, requestId: string): Promise<AuditEntry[]> {
+  return (await store.list({ requestId })).filter((e) => e.http !== undefined);
 }
 
 /** Whether an audited argv contains `words` in order, next to each other (e.g. ['osd', 'blocklist', 'add']). */
@@ -51,8 +52,8 @@ export interface StepTiming {
 }
 
 /** How long each finished step of a run took, from the store's step rows (started → finished). */
-export function stepTimings(store: SqliteStore, requestId: string): StepTiming[] {
-  return store.listSteps(requestId).filter((s) => s.finishedAt !== null).map((s) => ({
+export async function stepTimings(store: Store, requestId: string): Promise<StepTiming[]> {
+  return (await store.listSteps(requestId)).filter((s) => s.finishedAt !== null).map((s) => ({
     step: s.step, status: s.status, ms: Date.parse(s.finishedAt ?? s.startedAt) - Date.parse(s.startedAt),
   }));
 }

@@ -3,7 +3,7 @@
  * of servers to delete. `stop()` is for afterAll: it stops the bot, kills the writers, removes the scenarios' images,
  * deletes the servers and leaves every compute up, whatever the tests did.
  */
-import type { SqliteStore } from '../../../src/adapters/store/index.js';
+import type { Store } from '../../../src/adapters/store/index.js';
 import { startBot, type BotProcess } from '../../support/bot-process.js';
 import { cleanupScenarios } from '../../support/ceph-scenarios.js';
 import { startFakeSlackApi, type FakeSlackApiOptions } from '../../support/fake-slack-api.js';
@@ -13,7 +13,7 @@ import { openStore } from './fix-store.js';
 
 export interface FixSuite extends SlackSide {
   lab: NovaLab;
-  store: SqliteStore;
+  store: Store;
   /** Server ids to delete in stop(). */
   booted: string[];
   /** Bots started besides the first (restarts, other settings), stopped in stop(). */
@@ -31,7 +31,7 @@ export async function startFixSuite(opts: { env?: Record<string, string>; slack?
     await slack.close();
     throw e;
   }
-  const store = openStore(bot.dbPath);
+  const store = await openStore(bot.dbPath);
   const suite: FixSuite = {
     lab, slack, bot, store, booted: [], extraBots: [],
     async stop({ computes = false } = {}) {
@@ -42,7 +42,7 @@ export async function startFixSuite(opts: { env?: Record<string, string>; slack?
       // computes first: a server on a dead compute cannot be deleted
       if (computes) await attempt(() => ensureComputesUp(lab));
       for (const b of [suite.bot, ...suite.extraBots]) await attempt(() => b.stop());
-      store.close();
+      await store.close();
       await attempt(() => slack.close());
       await attempt(() => cleanupScenarios());
       if (suite.booted.length > 0) await attempt(() => lab.admin.deleteServers(suite.booted));

@@ -61,7 +61,7 @@ export function createHarness(overrides: Partial<FixWorkflowDeps> = {}): Harness
   const clock = new ManualClock();
   const ceph = new FakeCeph(() => clock.now());
   const nova = new FakeNova();
-  const store = new MemoryStore();
+  const store = new MemoryStore(clock);
   const notifier = new RecordingNotifier();
   const inspect = createInspectService({ ceph, nova, novaPool: 'vms' as PoolName, cinderPools: ['volumes' as PoolName], clock });
   let count = 0;
@@ -69,8 +69,8 @@ export function createHarness(overrides: Partial<FixWorkflowDeps> = {}): Harness
   const deps: FixWorkflowDeps = {
     store, audit: store, notifier, clock, logger: createLogger({ level: 'silent' }),
     approvers: { isApprover: async (u) => u === BOB },
-    brake: { check: () => ({ allowed: true }) },
-    ceph, nova, approvalTtlMs: 15 * 60_000, rebootTimeoutMs: 60_000, runnerId: 'test/1/abc',
+    brake: { window: () => ({ windowMs: 600_000, limit: 1_000 }), refuse: (count) => ({ count, limit: 1_000, windowMs: 600_000, message: 'brake' }) },
+    ceph, nova, approvalTtlMs: 15 * 60_000, rebootTimeoutMs: 60_000, lease: { runnerId: 'runner-test', leaseMs: 600_000 },
     async inspectById(id: InstanceId) {
       count += 1;
       const r = await inspect.inspectById(id);
@@ -113,15 +113,15 @@ export async function requestAndApprove(h: Harness, id: InstanceId): Promise<Fix
   const decided = await h.workflow.decide({ requestId: requested.value.id, userId: BOB, decision: 'approve' });
   if (!decided.ok) throw new Error(`approval refused: ${decided.error.detail}`);
   await h.workflow.idle();
-  const end = h.store.get(requested.value.id);
+  const end = await h.store.get(requested.value.id);
   if (!end) throw new Error('request vanished');
   return end;
 }
 
 export function stepsOf(h: Harness, requestId: string): string[] {
-  return h.store.listSteps(requestId).filter((s) => s.status !== 'started').map((s) => `${s.step}:${s.status}`);
+  return h.store.steps.filter((s) => s.requestId === requestId && s.status !== 'started').map((s) => `${s.step}:${s.status}`);
 }
 
 export function stepDetail(h: Harness, requestId: string, step: string): string {
-  return h.store.listSteps(requestId).filter((s) => s.step === step && s.status !== 'started').map((s) => s.detail).join(' | ');
+  return h.store.steps.filter((s) => s.requestId === requestId && s.step === step && s.status !== 'started').map((s) => s.detail).join(' | ');
 }

@@ -51,9 +51,9 @@ const noNotifier: Notifier = {
 async function approveViaService(store: SqliteStore, task: Extract<ContenderTask, { kind: 'approve_via_service' }>): Promise<ContenderOutcome> {
   const clock = { now: () => new Date() };
   const result = await decideRequest({
-    store, audit: store, clock, logger: silent, notifier: noNotifier, runnerId: `test/${process.pid}/worker`,
+    store, audit: store, clock, logger: silent, notifier: noNotifier, lease: { runnerId: `worker-${process.pid}`, leaseMs: 30_000 },
     approvers: { isApprover: async () => true },
-    brake: createFixBrake({ store, limit: task.brakeLimit, clock, metrics: createMetrics() }),
+    brake: createFixBrake({ limit: task.brakeLimit, metrics: createMetrics() }),
     startRun: () => {},
   }, { requestId: task.requestId, userId: task.userId, decision: 'approve' });
   return result.ok ? { won: true, busy: false } : { won: false, busy: false, refusal: result.error.code };
@@ -62,7 +62,7 @@ async function approveViaService(store: SqliteStore, task: Extract<ContenderTask
 async function approveBatch(store: SqliteStore, task: Extract<ContenderTask, { kind: 'approve_batch' }>): Promise<ContenderOutcome> {
   let started = 0;
   const result = await decideBatch({
-    store, audit: store, clock: { now: () => new Date() }, logger: silent, runnerId: `test/${process.pid}/worker`,
+    store, audit: store, clock: { now: () => new Date() }, logger: silent, lease: { runnerId: `worker-${process.pid}`, leaseMs: 30_000 },
     approvers: { isApprover: async () => true },
     batchNotifier: { postBatchApprovalMessage: async () => ({ channel: 'C0INCIDENT', ts: '1.000001' }), updateBatchMessage: async () => {}, notifyBatch: async () => {} },
     startBatch: () => { started += 1; },
@@ -70,13 +70,13 @@ async function approveBatch(store: SqliteStore, task: Extract<ContenderTask, { k
   return result.ok && started === 1 ? { won: true, busy: false } : { won: false, busy: false, ...(result.ok ? {} : { refusal: result.error.code }) };
 }
 
-function attempt(store: SqliteStore, task: Exclude<ContenderTask, { kind: 'approve_via_service' | 'approve_batch' }>): ContenderOutcome {
-  if (task.kind === 'approve') return { won: store.transition(task.requestId, ['pending'], 'approved', { decidedBy: task.userId }), busy: false };
-  if (task.kind === 'start_run') return { won: store.transition(task.requestId, ['approved'], 'running'), busy: false };
+async function attempt(store: SqliteStore, task: Exclude<ContenderTask, { kind: 'approve_via_service' | 'approve_batch' }>): Promise<ContenderOutcome> {
+  if (task.kind === 'approve') return { won: await store.transition(task.requestId, ['pending'], 'approved', { decidedBy: task.userId }), busy: false };
+  if (task.kind === 'start_run') return { won: await store.transition(task.requestId, ['approved'], 'running'), busy: false };
   const instanceId = parseInstanceId(task.instanceId);
   if (!instanceId.ok) throw new Error(instanceId.error);
   try {
-    store.create(sampleRequest({ instanceId: instanceId.value, requestedBy: task.userId }));
+    await store.create(sampleRequest({ instanceId: instanceId.value, requestedBy: task.userId }));
     return { won: true, busy: false };
   } catch (e) {
     if (e instanceof InstanceBusyError) return { won: false, busy: true };
@@ -96,7 +96,7 @@ async function race(arm: ArmMessage, post: (m: WorkerMessage) => void): Promise<
       return task.kind === 'approve_via_service' ? approveViaService(store, task) : task.kind === 'approve_batch' ? approveBatch(store, task) : attempt(store, task);
     }));
   } finally {
-    for (const s of stores) s.close();
+    for (const s of stores) await s.close();
   }
 }
 
