@@ -1,22 +1,34 @@
-# vmlocks: the Slack bot, with the Ceph CLIs it drives (rbd, ceph) and the Python bindings of its read helper
-# (python3-rados, python3-rbd: one long-lived librados connection) from Debian bookworm (Ceph 16.2 Pacific).
-# Build: docker build -t vmlocks .
-# Run:   docker run --env-file vmlocks.env -v /etc/ceph:/etc/ceph:ro -v vmlocks-data:/data vmlocks
+# vmlocks: the Slack bot, with the Ceph CLIs it drives (rbd, ceph) and the Python bindings of librados/librbd from
+# Debian bookworm (Ceph 16.2 Pacific). Build and run: see the README's Docker section.
 # Match ceph-common to your cluster's major version if it is much newer than Pacific (the CLI talks the
 # cluster's protocol; Pacific clients work with Pacific..Reef clusters).
+# Built and run in CI by scripts/container-smoke.sh (podman).
 
+# --- build: compile TypeScript, then keep only the production dependencies ---
 FROM node:22-bookworm AS build
+# better-sqlite3 compiles from source when its prebuilt binary cannot be downloaded: use the image's Node headers
+# (/usr/local/include/node) instead of downloading them; python3, make and g++ are in this image.
+ENV npm_config_nodedir=/usr/local
 WORKDIR /app
 COPY package.json package-lock.json ./
-# better-sqlite3 builds from source (python3, make, g++ are in this image)
-RUN npm ci --no-audit --no-fund
+# Behind a TLS-intercepting proxy only: its CA certificates as the build secret `extra-ca`
+# (`--secret id=extra-ca,src=ca.pem`), mounted for this step alone and never stored in a layer.
+RUN --mount=type=secret,id=extra-ca \
+    if [ -s /run/secrets/extra-ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/extra-ca; fi \
+ && npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
+# --- runtime ---
 FROM node:22-bookworm-slim
+LABEL org.opencontainers.image.title="vmlocks" \
+      org.opencontainers.image.description="Slack ChatOps bot that diagnoses and safely clears stale Ceph RBD exclusive locks left by dead OpenStack compute nodes" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.base.name="node:22-bookworm-slim"
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ceph-common python3-rados python3-rbd ca-certificates tini \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      ceph-common python3-rados python3-rbd ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
@@ -30,6 +42,6 @@ ENV NODE_ENV=production \
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD ["node", "-e", "const p=process.env.METRICS_PORT||process.env.PORT||3000;fetch('http://127.0.0.1:'+p+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/cli.js"]
 CMD ["serve"]
