@@ -79,7 +79,9 @@ async function main(): Promise<void> {
     const bars = printBars(one, many, idle, rss);
     Object.assign(results, { diagnoseOne: one, diagnoseMany: many, rssIdle: idle, rss, bars });
     const slack = await startFakeSlackApi();
-    const bot = await startBot({ slackApiUrl: slack.apiUrl, env: { LOG_LEVEL: 'warn' } });
+    // the Slack path's users (slack-path.ts) are operators: otherwise every command is refused at once, not diagnosed
+    const operators = Array.from({ length: 50 }, (_, i) => `U0BENCH${String(i).padStart(4, '0')}`).join(',');
+    const bot = await startBot({ slackApiUrl: slack.apiUrl, env: { LOG_LEVEL: 'warn', VMLOCKS_OPERATORS: operators } });
     try {
       const slackRows = await benchSlack(bot, slack, fixtures.servers);
       printSlack(slackRows);
