@@ -88,6 +88,24 @@ const SlackModeEnv = z.object({
   path: ['SLACK_APP_TOKEN'], message: 'required in Socket Mode (the default): an app-level token xapp-… with connections:write (see manifest.yml), or set VMLOCKS_SLACK_MODE=http',
 });
 
+/** `on`/`off`, also true/false, yes/no, 1/0 (any case). */
+function onOff(defaultValue: 'on' | 'off') {
+  return z.string().trim().toLowerCase().default(defaultValue).transform((text, ctx) => {
+    if (['on', 'true', 'yes', '1'].includes(text)) return true;
+    if (['off', 'false', 'no', '0'].includes(text)) return false;
+    ctx.addIssue({ code: 'custom', message: `expected on or off (or true/false, 1/0), got "${text}"` });
+    return z.NEVER;
+  });
+}
+
+/** The host watch (`serve` only): announce compute hosts that go down or come back. */
+const WatchEnv = z.object({
+  VMLOCKS_WATCH_HOSTS: onOff('on'),
+  VMLOCKS_WATCH_INTERVAL: duration('30s').refine((v) => v >= 1000, 'expected at least 1s: each poll is a request to Nova'),
+  // osd_client_watch_timeout (30 s by default) plus a margin: the owners' watches must have expired
+  VMLOCKS_WATCH_SETTLE: duration('45s'),
+});
+
 const SlackEnv = z.object({
   SLACK_BOT_TOKEN: z.string({ message: 'required: the bot token (xoxb-…) from your Slack app, see manifest.yml' }).trim().regex(/^xoxb-/, 'expected a bot token starting with xoxb- (see manifest.yml)'),
   SLACK_SIGNING_SECRET: z.string({ message: 'required: the signing secret from your Slack app\'s Basic Information page' }).trim().min(8, 'expected the app\'s signing secret'),
@@ -108,7 +126,13 @@ const SlackEnv = z.object({
 
 export type BaseConfig = ReturnType<typeof toBase>;
 export type SlackConfig = z.output<typeof SlackEnv> & z.output<typeof SlackModeEnv>;
-export type Config = BaseConfig & { slack: SlackConfig };
+export type Config = BaseConfig & { slack: SlackConfig; watch: WatchConfig };
+
+export interface WatchConfig {
+  enabled: boolean;
+  intervalMs: number;
+  settleMs: number;
+}
 
 function toBase(e: z.output<typeof BaseEnv>, env: NodeJS.ProcessEnv) {
   return {
@@ -153,9 +177,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Result<Config, string> {
   const base = BaseEnv.safeParse(env);
   const slack = SlackEnv.safeParse(env);
   const mode = SlackModeEnv.safeParse(env);
-  if (!base.success || !slack.success || !mode.success) {
-    const issues = [base, slack, mode].flatMap((r) => (r.success ? [] : r.error.issues));
+  const watch = WatchEnv.safeParse(env);
+  if (!base.success || !slack.success || !mode.success || !watch.success) {
+    const issues = [base, slack, mode, watch].flatMap((r) => (r.success ? [] : r.error.issues));
     return err(explain(new z.ZodError(issues)));
   }
-  return ok({ ...toBase(base.data, env), slack: { ...slack.data, ...mode.data } });
+  const w = watch.data;
+  return ok({
+    ...toBase(base.data, env), slack: { ...slack.data, ...mode.data },
+    watch: { enabled: w.VMLOCKS_WATCH_HOSTS, intervalMs: w.VMLOCKS_WATCH_INTERVAL, settleMs: w.VMLOCKS_WATCH_SETTLE },
+  });
 }

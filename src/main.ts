@@ -21,6 +21,7 @@ import { createFixWorkflow } from './services/fix-workflow.js';
 import { createInspectService } from './services/inspect-instance.js';
 import { reportInterruptedRuns, startExpirySweeper } from './services/request-lifecycle.js';
 import { newRunnerId } from './runner-id.js';
+import { startHostWatchFor } from './start-host-watch.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -91,6 +92,7 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   await sweeper.sweep();
   const batchSweeper = startBatchSweeper(batchLifecycle, cfg.approvalTtlMs, cfg.runLeaseMs);
   await batchSweeper.sweep();
+  const hostWatch = startHostWatchFor(cfg.watch, { nova, store, announcer: notifier, inspect, clock, logger, metrics });
   ready = true;
   logger.info({ event: 'started', mode: s.VMLOCKS_SLACK_MODE, port: slack.port() ?? s.PORT, db: isPostgresUrl(cfg.dbPath) ? redactUrl(cfg.dbPath) : cfg.dbPath, runnerId: lease.runnerId }, 'vmlocks is running');
 
@@ -99,6 +101,7 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
       ready = false;
       sweeper.stop();
       batchSweeper.stop();
+      await hostWatch?.stop();
       await slack.stop();
       health?.close();
       await batches.idle();

@@ -10,6 +10,9 @@ import type { FixRequest, RequestState, SlackMessageRef } from './core/fix-reque
 import type { StepName } from './core/fix-plan-types.js';
 import type { Sentence } from './core/sentence.js';
 import type { BatchItem, BatchState, HostBatch } from './core/host-batch.js';
+import type { HostAnnouncement, HostRecord } from './core/host-watch.js';
+import type { HostSummary } from './core/host-summary.js';
+import type { Result } from './core/result.js';
 
 /** What one external command or HTTP request did; written verbatim to the audit log. */
 export interface CommandRecord {
@@ -84,6 +87,8 @@ export interface NovaPort {
   /** The nova-compute service of a host, or null if Nova has none by that name. */
   getComputeService(host: string): Promise<ComputeServiceView | null>;
   listServersOnHost(host: string): Promise<NovaInstanceView[]>;
+  /** Every nova-compute service (GET /os-services?binary=nova-compute): the host watch's one read per poll. */
+  listComputeServices(): Promise<ComputeServiceView[]>;
   /** Every hypervisor with its host, host_ip and state (all pages). */
   listHypervisors(): Promise<HypervisorView[]>;
   hardReboot(id: InstanceId): Promise<HttpRecord>;
@@ -226,6 +231,25 @@ export interface Notifier {
   postApprovalMessage(request: FixRequest): Promise<SlackMessageRef>;
   /** Tells the requester (DM or ephemeral in the origin channel); mentions only from the Sentence's user references. */
   tellUser(userId: string, text: Sentence, origin?: { channel: string } | null): Promise<void>;
+}
+
+/** A host's watch record as stored, with the version its compare-and-set checks. */
+export type StoredHostRecord = HostRecord & { version: number };
+
+/** The host watch's records (core/host-watch.ts), shared by every replica on one database. */
+export interface HostWatchStore {
+  listHostRecords(): Promise<StoredHostRecord[]>;
+  /**
+   * Writes a host's record if its stored version is still `expectedVersion` (0: no record yet), as version
+   * `expectedVersion + 1`; false when another replica wrote it first (nothing is written).
+   */
+  saveHostRecord(record: HostRecord, expectedVersion: number): Promise<boolean>;
+}
+
+/** Posts the host watch's announcements: to the incident channel only. */
+export interface HostAnnouncer {
+  /** The announcement with the host's view (or why it could not be read). Throws when Slack refused the post. */
+  announceHost(announcement: HostAnnouncement, view: Result<HostSummary, string>): Promise<void>;
 }
 
 /** Who may approve, checked at click time. */

@@ -46,6 +46,9 @@ describe('loadConfig', () => {
     ['PORT', 'http', /PORT/],
     ['CEPH_ID', 'client.vmlocks', /without "client\."[\s\S]*CEPH_ID/],
     ['SLACK_BOT_TOKEN', 'xoxp-user-token', /xoxb-/],
+    ['VMLOCKS_WATCH_HOSTS', 'maybe', /expected on or off[\s\S]*VMLOCKS_WATCH_HOSTS/],
+    ['VMLOCKS_WATCH_INTERVAL', '500ms', /at least 1s[\s\S]*VMLOCKS_WATCH_INTERVAL/],
+    ['VMLOCKS_WATCH_SETTLE', 'later', /VMLOCKS_WATCH_SETTLE/],
   ])('refuses %s=%s with a message naming it', (name, value, message) => {
     const r = loadConfig({ ...slack, [name]: value });
     expect(r.ok).toBe(false);
@@ -58,6 +61,27 @@ describe('loadConfig', () => {
     expect(r.value.cinderPools).toEqual(['volumes', 'volumes-ssd']);
     expect(r.value.approvalTtlMs).toBe(9_000_000);
     expect(r.value.ceph.timeoutMs).toBe(2500);
+  });
+});
+
+describe('the host watch settings', () => {
+  it('watches the hosts by default, every 30 s, announcing a down host 45 s after its last heartbeat', () => {
+    const r = loadConfig(slack);
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value.watch).toEqual({ enabled: true, intervalMs: 30_000, settleMs: 45_000 });
+  });
+
+  it.each([
+    ['on', true], ['off', false], ['true', true], ['false', false], ['1', true], ['0', false], [' OFF ', false], ['Yes', true],
+  ])('reads VMLOCKS_WATCH_HOSTS=%s as %s', (value, enabled) => {
+    const r = loadConfig({ ...slack, VMLOCKS_WATCH_HOSTS: value });
+    expect(r.ok && r.value.watch.enabled).toBe(enabled);
+  });
+
+  it('reads the interval and the settle delay as durations', () => {
+    const r = loadConfig({ ...slack, VMLOCKS_WATCH_INTERVAL: '2s', VMLOCKS_WATCH_SETTLE: '1m30s' });
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value.watch).toMatchObject({ intervalMs: 2000, settleMs: 90_000 });
   });
 });
 

@@ -85,6 +85,8 @@ export async function startBot(opts: BotOptions): Promise<BotProcess> {
     // the on-call channels the tests type commands in: reports are posted there for everyone
     VMLOCKS_CHANNELS: 'C0ONCALL,C0ONCALL01',
     VMLOCKS_DB: dbPath, LOG_LEVEL: 'debug', VMLOCKS_SLACK_POST_INTERVAL: '50ms',
+    // off unless a test turns it on: tests that stop a compute count the incident channel's posts
+    VMLOCKS_WATCH_HOSTS: 'off',
     ...opts.env,
   };
   const child: ResultPromise = execa('node', [CLI, 'serve'], { env, extendEnv: true, reject: false, stdin: 'ignore', buffer: false });

@@ -54,6 +54,7 @@ function novaThrough(port: NovaPort, run: Scheduled, priority: number): NovaPort
     getServer: (id) => run(() => port.getServer(id), priority),
     getComputeService: (host) => run(() => port.getComputeService(host), priority),
     listServersOnHost: (host) => run(() => port.listServersOnHost(host), priority),
+    listComputeServices: () => run(() => port.listComputeServices(), priority),
     listHypervisors: () => run(() => port.listHypervisors(), priority),
     hardReboot: (id) => run(() => port.hardReboot(id), priority),
     evacuate: (id) => run(() => port.evacuate(id), priority),

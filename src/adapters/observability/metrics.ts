@@ -21,6 +21,12 @@ export interface Metrics {
   decisions: Counter<'decision'>;
   /** Fix runs finished, by outcome (`succeeded`, `failed`, `aborted`, `interrupted`). */
   fixRuns: Counter<'outcome'>;
+  /** Host watch polls of Nova's compute services, by outcome (`ok`, `error`). */
+  hostWatchPolls: Counter<'outcome'>;
+  /** Confirmed compute host transitions recorded by this replica, by new state (`down`, `up`). */
+  hostTransitions: Counter<'state'>;
+  /** Host announcements to the incident channel, by state (`down`, `up`) and outcome (`posted`, `failed`). */
+  hostAnnouncements: Counter<'state' | 'outcome'>;
 }
 
 export function createMetrics(opts: { collectDefaults?: boolean } = {}): Metrics {
@@ -40,5 +46,8 @@ export function createMetrics(opts: { collectDefaults?: boolean } = {}): Metrics
     queued: new Gauge({ name: 'vmlocks_limiter_queued', help: 'Calls waiting in a limiter queue', labelNames: ['limiter'], registers }),
     decisions: new Counter({ name: 'vmlocks_decisions_total', help: 'Fix request decisions and refusals', labelNames: ['decision'], registers }),
     fixRuns: new Counter({ name: 'vmlocks_fix_runs_total', help: 'Fix runs finished, by outcome', labelNames: ['outcome'], registers }),
+    hostWatchPolls: new Counter({ name: 'vmlocks_host_watch_polls_total', help: 'Polls of the compute services by the host watch', labelNames: ['outcome'], registers }),
+    hostTransitions: new Counter({ name: 'vmlocks_host_transitions_total', help: 'Compute host transitions recorded (one replica counts each)', labelNames: ['state'], registers }),
+    hostAnnouncements: new Counter({ name: 'vmlocks_host_announcements_total', help: 'Compute host announcements to the incident channel', labelNames: ['state', 'outcome'], registers }),
   };
 }

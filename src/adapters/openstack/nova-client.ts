@@ -84,6 +84,12 @@ export function createNovaClient(opts: NovaClientOptions): NovaClient {
       return service === undefined ? null : toComputeServiceView(service);
     },
 
+    async listComputeServices(): Promise<ComputeServiceView[]> {
+      // os-services is not paged: one row per service (nova/api/openstack/compute/services.py)
+      const body = await http.getJson('/os-services?binary=nova-compute', NovaServiceList);
+      return body.services.filter((s) => s.binary === 'nova-compute').map(toComputeServiceView);
+    },
+
     listServersOnHost: (host: string) => listServers(http, byHost(host), pageSize),
 
     listHypervisors: () => listHypervisors(http, pageSize),

@@ -8,13 +8,14 @@ import Bottleneck from 'bottleneck';
 import { WebClientEvent, type WebClient } from '@slack/web-api';
 import type { FixRequest, SlackMessageRef } from '../../core/fix-request.js';
 import type { Sentence } from '../../core/sentence.js';
-import type { BatchNotifier, FixRunStep, IncidentEvent, Notifier } from '../../ports.js';
+import type { BatchNotifier, FixRunStep, HostAnnouncer, IncidentEvent, Notifier } from '../../ports.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { buildApprovalMessage } from './blocks/approval-blocks.js';
 import { createSlackBatchNotifier } from './batch-notifier.js';
 import { toApprovalView } from './blocks/approval-view.js';
 import type { SlackMessage } from './blocks/block-kit.js';
+import { buildHostAnnouncementMessage } from './blocks/host-announcement-blocks.js';
 import { buildIncidentMessage } from './blocks/incident-blocks.js';
 import { renderSentence } from './blocks/mrkdwn.js';
 import { buildNoticeMessage } from './blocks/simple-messages.js';
@@ -41,7 +42,7 @@ export interface SlackNotifierOptions {
   maxQueued?: number;
 }
 
-export interface SlackNotifier extends Notifier, BatchNotifier {
+export interface SlackNotifier extends Notifier, BatchNotifier, HostAnnouncer {
   /** Waits for the queued posts to be sent, then refuses new ones (shutdown). */
   stop(): Promise<void>;
 }
@@ -100,6 +101,11 @@ export function createSlackNotifier(opts: SlackNotifierOptions): SlackNotifier {
         // The port's contract: a notification never fails its caller (a fix must not stop because Slack is down).
         logger.error({ err, event: event.kind, requestId: event.request.id }, 'could not post an incident-channel event');
       }
+    },
+
+    async announceHost(announcement, view): Promise<void> {
+      // the incident channel only: the view names other tenants' instances (DESIGN.md §5)
+      await post(opts.incidentChannel, buildHostAnnouncementMessage(announcement, view), PRIORITY.event);
     },
 
     async postApprovalMessage(request: FixRequest): Promise<SlackMessageRef> {

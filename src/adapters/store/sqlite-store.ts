@@ -1,5 +1,6 @@
 /**
- * The embedded store: one SQLite file (VMLOCKS_DB) holding fix requests, decisions, runs, steps and the audit log.
+ * The embedded store: one SQLite file (VMLOCKS_DB) holding fix requests, decisions, runs, steps, the audit log and
+ * the host watch's records.
  * Several processes or replicas ON ONE HOST may share the file: WAL lets readers run beside the single writer,
  * busy_timeout makes a writer wait for the lock instead of failing with SQLITE_BUSY, and every decision is a
  * compare-and-set. A file on a network filesystem is refused (network-filesystem.ts); replicas on several hosts use
@@ -14,6 +15,7 @@ import { createSqliteFixRequestStore } from './sqlite-fix-request-store.js';
 import { refuseNetworkFilesystem, type StatFs } from './network-filesystem.js';
 import type { Store } from './store.js';
 import { createSqliteBatchStore } from './sqlite-batch-store.js';
+import { createSqliteHostWatchStore } from './sqlite-host-watch-store.js';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:` (one connection only: nothing is shared or kept). */
@@ -67,6 +69,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
     ...createSqliteFixRequestStore(db, clock),
     ...createSqliteAuditLog(db),
     ...createSqliteBatchStore(db, clock),
+    ...createSqliteHostWatchStore(db, clock),
     path: opts.path,
     location: opts.path,
     kind: 'sqlite',

@@ -1,8 +1,8 @@
 /** What both stores (SQLite, PostgreSQL) offer the composition root, the CLI and the tests: the ports and more. */
-import type { AuditLog, BatchStore, FixRequestStore } from '../../ports.js';
+import type { AuditLog, BatchStore, FixRequestStore, HostWatchStore } from '../../ports.js';
 import type { StoredDecision } from './stored-rows.js';
 
-export interface Store extends FixRequestStore, BatchStore, AuditLog {
+export interface Store extends FixRequestStore, BatchStore, AuditLog, HostWatchStore {
   /** Which database: the SQLite file, or the PostgreSQL URL without its password. */
   readonly location: string;
   readonly kind: 'sqlite' | 'postgres';

@@ -182,6 +182,16 @@ describe('Nova client on recorded answers', () => {
     expect(await nova.getComputeService('compute-9')).toBeNull();
   });
 
+  it('lists every nova-compute service in one request, heartbeats as UTC ISO times', async () => {
+    const nova = await client();
+    const services = await nova.listComputeServices();
+    expect(services.map((s) => [s.host, s.state, s.forcedDown, s.updatedAt])).toEqual([
+      ['compute-1', 'up', false, '2026-11-24T23:46:34.000Z'],
+      ['compute-2', 'up', false, '2026-11-24T23:46:34.000Z'],
+    ]);
+    expect(fake.requests.filter((r) => r.path.startsWith('/v2.1/os-services')).map((r) => r.path)).toEqual(['/v2.1/os-services?binary=nova-compute']);
+  });
+
   it('returns the reboot as an HttpRecord for the audit log', async () => {
     const nova = await client();
     const record = await nova.hardReboot(VM2);

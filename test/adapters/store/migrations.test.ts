@@ -18,9 +18,9 @@ describe('store migrations', () => {
     const raw = new Database(tmp.file(), { readonly: true });
     expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const applied = raw.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
-    expect(applied).toEqual([{ version: 1, name: 'initial' }, { version: 2, name: 'run-heartbeat' }, { version: 3, name: 'host-batches' }, { version: 4, name: 'run-lease' }]);
+    expect(applied).toEqual([{ version: 1, name: 'initial' }, { version: 2, name: 'run-heartbeat' }, { version: 3, name: 'host-batches' }, { version: 4, name: 'run-lease' }, { version: 5, name: 'host-watch' }]);
     const tables = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['fix_requests', 'decisions', 'fix_runs', 'fix_run_steps', 'audit_log', 'host_batches', 'host_batch_items', 'host_batch_decisions']));
+    expect(tables).toEqual(expect.arrayContaining(['fix_requests', 'decisions', 'fix_runs', 'fix_run_steps', 'audit_log', 'host_batches', 'host_batch_items', 'host_batch_decisions', 'host_watch']));
     raw.close();
   });
 

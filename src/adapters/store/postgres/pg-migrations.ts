@@ -214,4 +214,25 @@ CREATE UNIQUE INDEX fix_requests_one_open ON fix_requests (instance_id)
 `,
 };
 
-export const PG_MIGRATIONS: readonly Migration[] = [initial, runHeartbeat, hostBatches, runLease];
+const hostWatch: Migration = {
+  version: 5,
+  name: 'host-watch',
+  sql: `
+CREATE TABLE host_watch (
+  host             text PRIMARY KEY,
+  state            text NOT NULL CHECK (state IN ('up', 'down')),
+  since            text NOT NULL,
+  candidate_state  text CHECK (candidate_state IN ('up', 'down')),
+  candidate_since  text,
+  announced        text NOT NULL CHECK (announced IN ('up', 'down')),
+  changes          integer NOT NULL CHECK (changes >= 0),
+  due_at           text,
+  recent           text NOT NULL,
+  version          integer NOT NULL CHECK (version >= 1),
+  updated_at       text NOT NULL,
+  CHECK ((candidate_state IS NULL) = (candidate_since IS NULL))
+);
+`,
+};
+
+export const PG_MIGRATIONS: readonly Migration[] = [initial, runHeartbeat, hostBatches, runLease, hostWatch];

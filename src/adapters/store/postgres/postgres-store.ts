@@ -10,6 +10,7 @@ import { redactUrl, type Store } from '../store.js';
 import { createPgAuditLog } from './pg-audit-log.js';
 import { createPgBatchStore } from './pg-batch-store.js';
 import { createPgFixRequestStore } from './pg-fix-request-store.js';
+import { createPgHostWatchStore } from './pg-host-watch-store.js';
 import { migratePg } from './pg-migrate.js';
 
 export interface PostgresStoreOptions {
@@ -59,6 +60,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
     ...createPgFixRequestStore(pool),
     ...createPgAuditLog(pool),
     ...createPgBatchStore(pool),
+    ...createPgHostWatchStore(pool),
     location,
     kind: 'postgres',
     schemaVersion,

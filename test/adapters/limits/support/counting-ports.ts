@@ -64,6 +64,7 @@ export function countingNova(t: Tracker, waits: Tracker): NovaPort {
     getServer: (id) => t.track('getServer', sampleServer(id)),
     getComputeService: (_host) => t.track('getComputeService', null),
     listServersOnHost: (_host) => t.track('listServersOnHost', []),
+    listComputeServices: () => t.track('listComputeServices', []),
     listHypervisors: () => t.track('listHypervisors', []),
     hardReboot: (id) => t.track('hardReboot', { method: 'POST', path: `/servers/${id}/action`, status: 202, requestId: null, durationMs: 40 }),
     waitForActive: (id, _opts) =>

@@ -13,6 +13,7 @@ import { parseInstanceId } from '../../../../src/core/ids.js';
 import type { Notifier } from '../../../../src/ports.js';
 import { decideRequest } from '../../../../src/services/decide-request.js';
 import { decideBatch } from '../../../../src/services/decide-batch.js';
+import { createHostWatch, watchRules } from '../../../../src/services/watch-hosts.js';
 import { sampleRequest } from './sample-request.js';
 
 export const ContenderTask = z.discriminatedUnion('kind', [
@@ -23,6 +24,8 @@ export const ContenderTask = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('approve_via_service'), requestId: z.string(), userId: z.string(), brakeLimit: z.number().int().positive() }),
   // the real batch approval service (decideBatch) on this connection: a win is a batch run started
   z.object({ kind: z.literal('approve_batch'), batchId: z.string(), userId: z.string() }),
+  // one poll of the real host watch service, as a replica: Nova says `host` is down since `heartbeatAt`; won = posted
+  z.object({ kind: z.literal('watch_poll'), host: z.string(), heartbeatAt: z.string(), now: z.string() }),
 ]);
 export type ContenderTask = z.infer<typeof ContenderTask>;
 
@@ -70,7 +73,20 @@ async function approveBatch(store: SqliteStore, task: Extract<ContenderTask, { k
   return result.ok && started === 1 ? { won: true, busy: false } : { won: false, busy: false, ...(result.ok ? {} : { refusal: result.error.code }) };
 }
 
-async function attempt(store: SqliteStore, task: Exclude<ContenderTask, { kind: 'approve_via_service' | 'approve_batch' }>): Promise<ContenderOutcome> {
+async function pollAsReplica(store: SqliteStore, task: Extract<ContenderTask, { kind: 'watch_poll' }>): Promise<ContenderOutcome> {
+  let posted = 0;
+  const watch = createHostWatch({
+    store, audit: store, clock: { now: () => new Date(task.now) }, logger: silent, metrics: createMetrics(),
+    rules: watchRules(30_000, 45_000),
+    nova: { listComputeServices: async () => [{ host: task.host, state: 'down', status: 'enabled', forcedDown: false, updatedAt: task.heartbeatAt, disabledReason: null }] },
+    announcer: { announceHost: async () => { posted += 1; } },
+    inspectHost: async (host) => ({ kind: 'host_not_found', host }),
+  });
+  await watch.poll();
+  return { won: posted === 1, busy: false };
+}
+
+async function attempt(store: SqliteStore, task: Exclude<ContenderTask, { kind: 'approve_via_service' | 'approve_batch' | 'watch_poll' }>): Promise<ContenderOutcome> {
   if (task.kind === 'approve') return { won: await store.transition(task.requestId, ['pending'], 'approved', { decidedBy: task.userId }), busy: false };
   if (task.kind === 'start_run') return { won: await store.transition(task.requestId, ['approved'], 'running'), busy: false };
   const instanceId = parseInstanceId(task.instanceId);
@@ -93,7 +109,9 @@ async function race(arm: ArmMessage, post: (m: WorkerMessage) => void): Promise<
     return await Promise.all(arm.tasks.map(async (task, i) => {
       const store = stores[i];
       if (!store) throw new Error(`no connection for task ${i}`);
-      return task.kind === 'approve_via_service' ? approveViaService(store, task) : task.kind === 'approve_batch' ? approveBatch(store, task) : attempt(store, task);
+      if (task.kind === 'approve_via_service') return approveViaService(store, task);
+      if (task.kind === 'approve_batch') return approveBatch(store, task);
+      return task.kind === 'watch_poll' ? pollAsReplica(store, task) : attempt(store, task);
     }));
   } finally {
     for (const s of stores) await s.close();
