@@ -45,6 +45,10 @@ export class FakeNova implements NovaPort {
     return this.services.get(host) ?? null;
   }
 
+  async listComputeServices(): Promise<ComputeServiceView[]> {
+    return [...this.services.values()];
+  }
+
   async listServersOnHost(host: string): Promise<NovaInstanceView[]> {
     return [...this.servers.values()].filter((s) => s.host === host);
   }
