@@ -79,26 +79,26 @@ describe('the bot watches the compute hosts', () => {
 
   it('announces compute-1 down by itself, once across two replicas, with the host view listing the crashed server stale', async () => {
     await stopCompute(lab, 'compute-1');
-    const post = await slack.waitForCall((c) => c.method === 'chat.postMessage' && /compute-1 is down/.test(String(c.args.text)), 60_000);
+    const post = await slack.waitForCall((c) => c.method === 'chat.postMessage' && /`compute-1` is down/.test(String(c.args.text)), 60_000);
     expect(post.args.channel).toBe(INCIDENT_CHANNEL);
     const text = textOf(post.args);
-    expect(text).toMatch(/:red_circle: \*compute-1 is down\*/);
-    expect(text).toMatch(/compute-1\* is \*down\*/);
+    expect(text).toMatch(/:red_circle: `compute-1` \*is down\*/);
+    expect(text).toMatch(/`compute-1` is \*down\*/);
     expect(text).toContain(crashed.id);
     expect(requestFixValues(post.args.blocks)).toContain(JSON.stringify({ instanceId: crashed.id }));
     await morePolls(3);
-    expect(announcements(/compute-1 is down/)).toHaveLength(1);
+    expect(announcements(/`compute-1` is down/)).toHaveLength(1);
     const downLogs = replicas.flatMap((b) => b.logs().filter((l) => l.event === 'host_down' && l.host === 'compute-1'));
     expect(downLogs).toHaveLength(1);
   });
 
   it('announces compute-1 back up once when its nova-compute returns, with the view', async () => {
     await startCompute(lab, 'compute-1');
-    const post = await slack.waitForCall((c) => c.method === 'chat.postMessage' && /compute-1 is back up/.test(String(c.args.text)), 60_000);
+    const post = await slack.waitForCall((c) => c.method === 'chat.postMessage' && /`compute-1` is back up/.test(String(c.args.text)), 60_000);
     expect(post.args.channel).toBe(INCIDENT_CHANNEL);
     expect(textOf(post.args)).toContain(crashed.id);
     await morePolls(3);
-    expect(announcements(/compute-1 is back up/)).toHaveLength(1);
+    expect(announcements(/`compute-1` is back up/)).toHaveLength(1);
     expect(announcements(/compute-1/)).toHaveLength(2);
     expect(replicas.flatMap((b) => b.logs().filter((l) => l.event === 'host_up' && l.host === 'compute-1'))).toHaveLength(1);
   });

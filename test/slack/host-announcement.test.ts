@@ -41,18 +41,18 @@ function mrkdwnTexts(value: unknown): string[] {
 describe('the host announcement', () => {
   it('says the host is down since its last heartbeat, then shows its view with the stale instances\' buttons', () => {
     const msg = buildHostAnnouncementMessage(wentDown, ok(summariseHost('compute-1', ok(down), instances(2), at)));
-    expect(msg.text).toBe('compute-1 is down: 3 instances, 2 stale');
-    expect(texts(msg.blocks[0])).toMatch(/:red_circle: \*compute-1 is down\*: its nova-compute has not reported since <!date\^1795572847\^/);
-    expect(texts(msg.blocks)).toContain('compute-1* is *down*');
+    expect(msg.text).toBe('`compute-1` is down: 3 instances, 2 stale');
+    expect(texts(msg.blocks[0])).toMatch(/:red_circle: `compute-1` \*is down\*: its nova-compute has not reported since <!date\^1795572847\^/);
+    expect(texts(msg.blocks)).toContain('`compute-1` is *down*');
     const buttons = msg.blocks.flatMap((b) => ('accessory' in b && b.accessory && 'action_id' in b.accessory ? [b.accessory.action_id] : []));
     expect(buttons).toEqual([ACTION_IDS.requestFix, ACTION_IDS.requestFix]);
     expect(slackLimitViolations(msg)).toEqual([]);
   });
 
   it.each([
-    [{ state: 'up', previous: 'down', changes: 1 }, /\*compute-1 is back up\*/],
-    [{ state: 'up', previous: 'up', changes: 2 }, /\*compute-1 went down and is back up\*/],
-    [{ state: 'down', previous: 'down', changes: 2 }, /\*compute-1 is down again\*/],
+    [{ state: 'up', previous: 'down', changes: 1 }, /`compute-1` \*is back up\*/],
+    [{ state: 'up', previous: 'up', changes: 2 }, /`compute-1` \*went down and is back up\*/],
+    [{ state: 'down', previous: 'down', changes: 2 }, /`compute-1` \*is down again\*/],
     [{ state: 'down', previous: 'up', changes: 5 }, /changed state 5 times since the last announcement: it may be flapping/],
   ] as const)('words %o as %s', (change, sentence) => {
     const msg = buildHostAnnouncementMessage({ ...wentDown, ...change }, ok(summariseHost('compute-1', ok(down), instances(0), at)));
@@ -65,7 +65,7 @@ describe('the host announcement', () => {
     const shown = [msg.text, ...mrkdwnTexts(msg.blocks)];
     expect(shown.length).toBeGreaterThan(5);
     for (const t of shown) expect(t).not.toMatch(/<!channel>|<@U0EVIL>/);
-    expect(msg.text).toContain('&lt;!channel&gt; &amp; co is down');
+    expect(msg.text).toContain('`&lt;!channel&gt; &amp; co` is down');
   });
 
   it('says why the view is missing and what to run instead', () => {
@@ -91,7 +91,7 @@ describe('posting the announcement', () => {
     const metrics = createMetrics();
     const n = createSlackNotifier({ client: webClientOn(fake, log.logger, metrics), incidentChannel: 'C0INCIDENT', approvalsChannel: 'C0APPROVALS', logger: log.logger, metrics, postIntervalMs: 10 });
     await n.announceHost(wentDown, ok(summariseHost('compute-1', ok(down), instances(1), at)));
-    expect(fake.callsTo('chat.postMessage').map((c) => [c.args.channel, c.args.text])).toEqual([['C0INCIDENT', 'compute-1 is down: 2 instances, 1 stale']]);
+    expect(fake.callsTo('chat.postMessage').map((c) => [c.args.channel, c.args.text])).toEqual([['C0INCIDENT', '`compute-1` is down: 2 instances, 1 stale']]);
     fake.failNext('chat.postMessage', 'channel_not_found');
     await expect(n.announceHost(wentDown, err('x'))).rejects.toThrow(/channel_not_found/);
     await n.stop();
