@@ -93,6 +93,7 @@ export class FakeCloud {
     getServer: async (id) => { const i = this.instances.get(id); if (!i) throw new Error('not found'); return this.view(i); },
     getComputeService: async (host) => ({ host, state: 'up', status: 'enabled', forcedDown: false, updatedAt: '2026-12-04T10:00:00Z', disabledReason: null }),
     listServersOnHost: async () => [...this.instances.values()].map((i) => this.view(i)),
+    listComputeServices: async () => [],
     listHypervisors: async () => [],
     hardReboot: async (id): Promise<HttpRecord> => { this.reboots.push(id); return { method: 'POST', path: `/servers/${id}/action`, status: 202, requestId: 'req-1', durationMs: 1 }; },
     waitForActive: async (id): Promise<WaitOutcome> => {
