@@ -9,7 +9,7 @@ import type {
 import type { FixRequest, RequestState, SlackMessageRef } from './core/fix-request.js';
 import type { StepName } from './core/fix-plan-types.js';
 import type { Sentence } from './core/sentence.js';
-import type { BatchItem, BatchState, HostBatch } from './core/host-batch.js';
+import type { BatchItem, BatchPlan, BatchState, HostBatch } from './core/host-batch.js';
 import type { HostAnnouncement, HostRecord } from './core/host-watch.js';
 import type { HostSummary } from './core/host-summary.js';
 import type { Result } from './core/result.js';
@@ -246,10 +246,16 @@ export interface HostWatchStore {
   saveHostRecord(record: HostRecord, expectedVersion: number): Promise<boolean>;
 }
 
+/** A host's view as `/vmlocks host` shows it: its instances worst first and the plan of one batch request. */
+export interface HostView {
+  summary: HostSummary;
+  batch?: BatchPlan;
+}
+
 /** Posts the host watch's announcements: to the incident channel only. */
 export interface HostAnnouncer {
   /** The announcement with the host's view (or why it could not be read). Throws when Slack refused the post. */
-  announceHost(announcement: HostAnnouncement, view: Result<HostSummary, string>): Promise<void>;
+  announceHost(announcement: HostAnnouncement, view: Result<HostView, string>): Promise<void>;
 }
 
 /** Who may approve, checked at click time. */

@@ -6,9 +6,8 @@
  * At most once: a replica that dies between its claim and its post loses that announcement (the log says so).
  */
 import { claimAnnouncement, nextDueAt, observationOf, observeHost, type HostAnnouncement, type WatchRules } from '../core/host-watch.js';
-import type { HostSummary } from '../core/host-summary.js';
 import { err, ok, type Result } from '../core/result.js';
-import type { AuditLog, Clock, HostAnnouncer, HostWatchStore, NovaPort, StoredHostRecord } from '../ports.js';
+import type { AuditLog, Clock, HostAnnouncer, HostView, HostWatchStore, NovaPort, StoredHostRecord } from '../ports.js';
 import type { Logger } from '../adapters/observability/logger.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 import { describeError } from './describe-error.js';
@@ -40,10 +39,10 @@ export function watchRules(intervalMs: number, settleMs: number): WatchRules {
 export function createHostWatch(deps: HostWatchDeps): HostWatch {
   const { store, logger, metrics } = deps;
 
-  async function viewOf(host: string): Promise<Result<HostSummary, string>> {
+  async function viewOf(host: string): Promise<Result<HostView, string>> {
     try {
       const outcome = await deps.inspectHost(host);
-      return outcome.kind === 'host_report' ? ok(outcome.summary) : err(`Nova lists no nova-compute service and no instance on ${host} any more`);
+      return outcome.kind === 'host_report' ? ok({ summary: outcome.summary, ...(outcome.batch ? { batch: outcome.batch } : {}) }) : err(`Nova lists no nova-compute service and no instance on ${host} any more`);
     } catch (e) {
       return err(`could not read the host's instances: ${describeError(e)}`);
     }

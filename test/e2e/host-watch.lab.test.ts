@@ -1,8 +1,8 @@
 // The bot watches the hosts (issue 9): two bot processes share one SQLite file (two replicas), both watching Nova's
 // compute services every 2 s. compute-1 "loses power" (its nova-compute is SIGKILLed; the lab's Nova says down after
 // service_down_time = 20 s): the incident channel gets exactly one "compute-1 is down" post, with the host's view (a
-// server of compute-1 in the seed's crash listed stale, with its Request fix button). compute-1 comes back: exactly
-// one "compute-1 is back up". compute-1 is left running whatever happens.
+// server of compute-1 in the seed's crash listed stale, with its Request fix button and the batch's "Request fix for
+// all N stale"). compute-1 comes back: exactly one "compute-1 is back up". compute-1 is left running whatever happens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ACTION_IDS } from '../../src/adapters/slack/action-ids.js';
@@ -11,7 +11,7 @@ import { cleanupScenarios, seedCrash } from '../support/ceph-scenarios.js';
 import { startFakeSlackApi, type FakeSlackApi, type RecordedCall } from '../support/fake-slack-api.js';
 import { ensureComputesUp, findNovaLab, pollUntil, startCompute, stopCompute, type NovaLab } from '../support/nova-lab.js';
 import { bootServer, type LabServer } from './support/fix-lab.js';
-import { textOf } from './support/fix-slack.js';
+import { buttonValue, textOf } from './support/fix-slack.js';
 
 const WATCH_ENV = { VMLOCKS_WATCH_HOSTS: 'on', VMLOCKS_WATCH_INTERVAL: '2s', VMLOCKS_WATCH_SETTLE: '8s' };
 const Accessory = z.object({ accessory: z.object({ action_id: z.string(), value: z.string() }) });
@@ -86,6 +86,7 @@ describe('the bot watches the compute hosts', () => {
     expect(text).toMatch(/`compute-1` is \*down\*/);
     expect(text).toContain(crashed.id);
     expect(requestFixValues(post.args.blocks)).toContain(JSON.stringify({ instanceId: crashed.id }));
+    expect(buttonValue(post.args.blocks, ACTION_IDS.requestBatch)).toBe(JSON.stringify({ host: 'compute-1' }));
     await morePolls(3);
     expect(announcements(/`compute-1` is down/)).toHaveLength(1);
     const downLogs = replicas.flatMap((b) => b.logs().filter((l) => l.event === 'host_down' && l.host === 'compute-1'));

@@ -65,7 +65,7 @@ describe('the host watch service', () => {
     expect(announcer.posted).toHaveLength(1);
     const [post] = announcer.posted;
     expect(post?.announcement).toEqual({ host: 'compute-1', state: 'down', since: new Date(T0).toISOString(), previous: 'up', changes: 1 });
-    expect(post?.view.ok && post.view.value).toMatchObject({ host: 'compute-1', hostState: 'down' });
+    expect(post?.view.ok && post.view.value.summary).toMatchObject({ host: 'compute-1', hostState: 'down' });
     await pollFor(30, watch);
     expect(announcer.posted).toHaveLength(1);
     expect(events('host_down')).toHaveLength(1);

@@ -40,12 +40,15 @@ function mrkdwnTexts(value: unknown): string[] {
 
 describe('the host announcement', () => {
   it('says the host is down since its last heartbeat, then shows its view with the stale instances\' buttons', () => {
-    const msg = buildHostAnnouncementMessage(wentDown, ok(summariseHost('compute-1', ok(down), instances(2), at)));
+    const msg = buildHostAnnouncementMessage(wentDown, ok({ summary: summariseHost('compute-1', ok(down), instances(2), at) }));
     expect(msg.text).toBe('`compute-1` is down: 3 instances, 2 stale');
     expect(texts(msg.blocks[0])).toMatch(/:red_circle: `compute-1` \*is down\*: its nova-compute has not reported since <!date\^1795572847\^/);
     expect(texts(msg.blocks)).toContain('`compute-1` is *down*');
     const buttons = msg.blocks.flatMap((b) => ('accessory' in b && b.accessory && 'action_id' in b.accessory ? [b.accessory.action_id] : []));
     expect(buttons).toEqual([ACTION_IDS.requestFix, ACTION_IDS.requestFix]);
+    // the batch's "Request fix for all 2 stale", as in /vmlocks host
+    expect(texts(msg.blocks)).toContain(`"action_id":"${ACTION_IDS.requestBatch}"`);
+    expect(texts(msg.blocks)).toContain('Request fix for all 2 stale');
     expect(slackLimitViolations(msg)).toEqual([]);
   });
 
@@ -55,13 +58,13 @@ describe('the host announcement', () => {
     [{ state: 'down', previous: 'down', changes: 2 }, /`compute-1` \*is down again\*/],
     [{ state: 'down', previous: 'up', changes: 5 }, /changed state 5 times since the last announcement: it may be flapping/],
   ] as const)('words %o as %s', (change, sentence) => {
-    const msg = buildHostAnnouncementMessage({ ...wentDown, ...change }, ok(summariseHost('compute-1', ok(down), instances(0), at)));
+    const msg = buildHostAnnouncementMessage({ ...wentDown, ...change }, ok({ summary: summariseHost('compute-1', ok(down), instances(0), at) }));
     expect(texts(msg.blocks[0])).toMatch(sentence);
   });
 
   it('escapes a host name and instance names from Nova everywhere, the fallback text included', () => {
     const host = '<!channel> & co';
-    const msg = buildHostAnnouncementMessage({ ...wentDown, host }, ok(summariseHost(host, ok({ ...down, host }), instances(1, '<@U0EVIL>'), at)));
+    const msg = buildHostAnnouncementMessage({ ...wentDown, host }, ok({ summary: summariseHost(host, ok({ ...down, host }), instances(1, '<@U0EVIL>'), at) }));
     const shown = [msg.text, ...mrkdwnTexts(msg.blocks)];
     expect(shown.length).toBeGreaterThan(5);
     for (const t of shown) expect(t).not.toMatch(/<!channel>|<@U0EVIL>/);
@@ -75,7 +78,7 @@ describe('the host announcement', () => {
   });
 
   it('stays within Slack\'s limits for a host of 300 instances', () => {
-    const msg = buildHostAnnouncementMessage(wentDown, ok(summariseHost('compute-1', ok(down), instances(299), at)));
+    const msg = buildHostAnnouncementMessage(wentDown, ok({ summary: summariseHost('compute-1', ok(down), instances(299), at) }));
     expect(slackLimitViolations(msg)).toEqual([]);
     expect(msg.blocks.length).toBeLessThanOrEqual(50);
   });
@@ -90,7 +93,7 @@ describe('posting the announcement', () => {
     const log = captureLogger();
     const metrics = createMetrics();
     const n = createSlackNotifier({ client: webClientOn(fake, log.logger, metrics), incidentChannel: 'C0INCIDENT', approvalsChannel: 'C0APPROVALS', logger: log.logger, metrics, postIntervalMs: 10 });
-    await n.announceHost(wentDown, ok(summariseHost('compute-1', ok(down), instances(1), at)));
+    await n.announceHost(wentDown, ok({ summary: summariseHost('compute-1', ok(down), instances(1), at) }));
     expect(fake.callsTo('chat.postMessage').map((c) => [c.args.channel, c.args.text])).toEqual([['C0INCIDENT', '`compute-1` is down: 2 instances, 1 stale']]);
     fake.failNext('chat.postMessage', 'channel_not_found');
     await expect(n.announceHost(wentDown, err('x'))).rejects.toThrow(/channel_not_found/);

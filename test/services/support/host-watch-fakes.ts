@@ -6,10 +6,10 @@ import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../../src/adapters/observability/logger.js';
 import { createMetrics, type Metrics } from '../../../src/adapters/observability/metrics.js';
 import type { HostAnnouncement, HostRecord } from '../../../src/core/host-watch.js';
-import { summariseHost, type HostSummary } from '../../../src/core/host-summary.js';
+import { summariseHost } from '../../../src/core/host-summary.js';
 import { ok, type Result } from '../../../src/core/result.js';
 import type { ComputeServiceView } from '../../../src/core/snapshot.js';
-import type { AuditEntry, AuditLog, Clock, HostAnnouncer, HostWatchStore, StoredHostRecord } from '../../../src/ports.js';
+import type { AuditEntry, AuditLog, Clock, HostAnnouncer, HostView, HostWatchStore, StoredHostRecord } from '../../../src/ports.js';
 import type { HostOutcome } from '../../../src/services/types.js';
 
 export const T0 = Date.parse('2026-11-25T02:00:00Z');
@@ -62,9 +62,9 @@ export class InMemoryHostWatchStore implements HostWatchStore {
 }
 
 export class RecordingAnnouncer implements HostAnnouncer {
-  readonly posted: Array<{ announcement: HostAnnouncement; view: Result<HostSummary, string> }> = [];
+  readonly posted: Array<{ announcement: HostAnnouncement; view: Result<HostView, string> }> = [];
   failing: Error | null = null;
-  async announceHost(announcement: HostAnnouncement, view: Result<HostSummary, string>): Promise<void> {
+  async announceHost(announcement: HostAnnouncement, view: Result<HostView, string>): Promise<void> {
     if (this.failing) throw this.failing;
     this.posted.push({ announcement, view });
   }

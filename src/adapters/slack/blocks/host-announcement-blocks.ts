@@ -1,12 +1,13 @@
 /**
  * The host watch's announcement in the incident channel: one sentence saying what happened to the host, then the
- * host's view exactly as `/vmlocks host` shows it (instances worst first, with their buttons), or why it could not
- * be read. Host names come from Nova: shown in code spans and escaped like every other outside string.
+ * host's view exactly as `/vmlocks host` shows it (instances worst first, the "Request fix for all N stale" button
+ * and each stale instance's own), or why it could not be read. Host names come from Nova: shown in code spans and
+ * escaped like every other outside string.
  */
 import type { KnownBlock } from '@slack/types';
 import type { HostAnnouncement } from '../../../core/host-watch.js';
-import type { HostSummary } from '../../../core/host-summary.js';
 import type { Result } from '../../../core/result.js';
+import type { HostView } from '../../../ports.js';
 import { context, section, type SlackMessage } from './block-kit.js';
 import { slackDate } from './format.js';
 import { buildHostMessage } from './host-blocks.js';
@@ -32,7 +33,7 @@ function headline(a: HostAnnouncement): { short: string; full: string } {
   };
 }
 
-export function buildHostAnnouncementMessage(a: HostAnnouncement, view: Result<HostSummary, string>): SlackMessage {
+export function buildHostAnnouncementMessage(a: HostAnnouncement, view: Result<HostView, string>): SlackMessage {
   const head = headline(a);
   const footer = context(`vmlocks · host watch · ${code(`/vmlocks host ${a.host}`)} shows the host again`);
   if (!view.ok) {
@@ -41,10 +42,11 @@ export function buildHostAnnouncementMessage(a: HostAnnouncement, view: Result<H
       blocks: [section(head.full), section(`:warning: ${escapeText(truncate(view.error, 1000))} Run ${code(`/vmlocks host ${a.host}`)} in a minute.`), footer],
     };
   }
-  const hostView = buildHostMessage({ kind: 'host_report', summary: view.value });
+  const hostView = buildHostMessage({ kind: 'host_report', ...view.value });
   const room = SLACK_LIMITS.blocksPerMessage - 2;
   const blocks: KnownBlock[] = [section(head.full), ...hostView.blocks.slice(0, room), footer];
-  const stale = view.value.counts.stale;
-  const text = `${head.short}: ${plural(view.value.instances.length, 'instance')}${stale > 0 ? `, ${stale} stale` : ''}`;
+  const { summary } = view.value;
+  const stale = summary.counts.stale;
+  const text = `${head.short}: ${plural(summary.instances.length, 'instance')}${stale > 0 ? `, ${stale} stale` : ''}`;
   return { text: truncateMrkdwn(text, SLACK_LIMITS.fallbackText), blocks };
 }
