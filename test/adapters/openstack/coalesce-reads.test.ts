@@ -10,7 +10,7 @@ function serviceCounter(opts: { fail?: number } = {}) {
   let failures = opts.fail ?? 0;
   const unused = (): never => { throw new Error('not used here'); };
   const port: NovaPort = {
-    resolveInstance: unused, getServer: unused, listServersOnHost: unused, listHypervisors: async () => [], hardReboot: unused, waitForActive: unused,
+    resolveInstance: unused, getServer: unused, listServersOnHost: unused, listComputeServices: unused, listHypervisors: async () => [], hardReboot: unused, waitForActive: unused,
     evacuate: unused, listEvacuations: unused, waitForEvacuation: unused,
     async getComputeService(host): Promise<ComputeServiceView> {
       asked.push(host);
