@@ -105,7 +105,8 @@ export function createSlackNotifier(opts: SlackNotifierOptions): SlackNotifier {
 
     async announceHost(announcement, view): Promise<void> {
       // the incident channel only: the view names other tenants' instances (DESIGN.md §5)
-      await post(opts.incidentChannel, buildHostAnnouncementMessage(announcement, view), PRIORITY.event);
+      // with the decisions, not the chatter: it may be the only way the on-call engineer learns that a host is down
+      await post(opts.incidentChannel, buildHostAnnouncementMessage(announcement, view), POST_PRIORITY.decision);
     },
 
     async postApprovalMessage(request: FixRequest): Promise<SlackMessageRef> {
