@@ -115,12 +115,12 @@ export function runsContract(harness: () => Promise<StoreHarness>): void {
     expect(await b.findOpen(r.instanceId)).toBeNull();
   });
 
-  it('upgrades a database of the previous schema version in place: its requests kept, a running one without a lease reported lapsed', async () => {
+  it('upgrades a database from before run leases (schema 3) in place: its requests kept, a running one without a lease reported lapsed', async () => {
     await a.close();
     await b.close();
     await h.cleanup();
     h = await harness();
-    await h.migrateOnlyTo(SCHEMA_VERSION - 1);
+    await h.migrateOnlyTo(3); // the version before migration 4 (run-lease)
     const running = sampleRequest();
     const interrupted = sampleRequest({ instanceId: running.instanceId });
     const raw = await h.raw();
