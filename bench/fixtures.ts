@@ -18,7 +18,14 @@ export interface BenchFixtures {
 export async function setUpServers(count: number, states: readonly string[] = ['seed_crash', 'live_writer', 'expired_owner', 'unlocked']): Promise<BenchFixtures> {
   const lab = await findNovaLab();
   const names = Array.from({ length: count }, () => uniqueName('bench'));
-  const ids = await Promise.all(names.map((n) => lab.admin.bootServer(n, 'compute-2', lab.imageId)));
+  // a boot refused (quota) must not leak the others: delete what was booted, then fail
+  const boots = await Promise.allSettled(names.map((n) => lab.admin.bootServer(n, 'compute-2', lab.imageId)));
+  const ids = boots.flatMap((b) => (b.status === 'fulfilled' ? [b.value] : []));
+  const refused = boots.find((b) => b.status === 'rejected');
+  if (refused) {
+    await lab.admin.deleteServers(ids);
+    throw refused.reason;
+  }
   await Promise.all(ids.map((id) => lab.admin.waitServer(id, 'ACTIVE', 120_000)));
   const servers: BenchServer[] = [];
   await Promise.all(ids.map(async (id, i) => {
@@ -37,4 +44,12 @@ export async function setUpServers(count: number, states: readonly string[] = ['
       await lab.admin.deleteServers(ids);
     },
   };
+}
+
+/** Instances the lab's project may still boot (Nova's absolute limits), for benchmarks that need many. */
+export async function instancesLeft(lab: NovaLab): Promise<number> {
+  const r = await lab.admin.call('GET', '/limits');
+  const abs = (r.json as { limits?: { absolute?: { maxTotalInstances?: number; totalInstancesUsed?: number } } }).limits?.absolute;
+  const max = abs?.maxTotalInstances ?? 0;
+  return max < 0 ? Number.POSITIVE_INFINITY : Math.max(0, max - (abs?.totalInstancesUsed ?? max));
 }

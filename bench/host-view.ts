@@ -2,16 +2,19 @@
  * The host view (`/vmlocks host <h>`, every instance of a compute host diagnosed a few at a time through the shared
  * limiters) against a sequential loop over the same instances (`/vmlocks <uuid>` one after the other, as an engineer
  * would without the host view). The host gets `extra` more servers on top of the benchmark's own, in the same lock
- * states, so that it has many instances (24 by default).
+ * states, so that it has many instances (24 by default, fewer when the lab's instance quota does not allow them).
  */
 import { parseInstanceId } from '../src/core/ids.js';
 import type { InspectService } from '../src/services/types.js';
 import { row, type Row } from './diagnose.js';
-import { setUpServers, type BenchFixtures } from './fixtures.js';
+import { findNovaLab } from '../test/support/nova-lab.js';
+import { instancesLeft, setUpServers, type BenchFixtures } from './fixtures.js';
 import { repeat } from './stats.js';
 
 export async function benchHostView(service: InspectService, host: string, extra: number, reps: number): Promise<{ rows: Row[]; instances: number; fixtures: BenchFixtures }> {
-  const fixtures = await setUpServers(extra);
+  // the lab's project has an instance quota (10 on the default lab): add what fits, say how many were measured
+  const fits = Math.min(extra, await instancesLeft(await findNovaLab()));
+  const fixtures = await setUpServers(fits);
   const first = await service.inspectHost(host, 'bench'); // warm-up: token, microversion, caches
   if (first.kind !== 'host_report') throw new Error(`no host ${host}`);
   const ids = first.summary.instances.map((i) => {
