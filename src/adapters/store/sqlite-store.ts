@@ -26,6 +26,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** statfs(2) of the file's directory (tests pass a fake one to play a network filesystem). */
   statfs?: StatFs;
+  /** Only for the durability benchmark (bench/store-sync.ts): NORMAL to measure what FULL costs. Default FULL. */
+  synchronous?: 'FULL' | 'NORMAL';
 }
 
 export interface SqliteStore extends Store {
@@ -56,7 +58,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
     db.pragma('journal_mode = WAL');
     // FULL: each commit is fsynced to the WAL before it returns, so the audit of a command already run survives a
     // power cut of the host (NORMAL survives a crash of the process only). Measured in `npm run bench` (README).
-    db.pragma('synchronous = FULL');
+    db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
     db.pragma('foreign_keys = ON');
     migrate(db, { file: opts.path, now: () => clock.now(), ...(opts.logger ? { logger: opts.logger } : {}) });
   } catch (e) {
