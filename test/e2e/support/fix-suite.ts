@@ -21,12 +21,12 @@ export interface FixSuite extends SlackSide {
   stop(opts?: { computes?: boolean }): Promise<void>;
 }
 
-export async function startFixSuite(opts: { env?: Record<string, string>; slack?: FakeSlackApiOptions } = {}): Promise<FixSuite> {
+export async function startFixSuite(opts: { env?: Record<string, string>; slack?: FakeSlackApiOptions; dbPath?: string } = {}): Promise<FixSuite> {
   const lab = await findNovaLab();
   const slack = await startFakeSlackApi(opts.slack);
   let bot: BotProcess;
   try {
-    bot = await startBot({ slackApiUrl: slack.apiUrl, ...(opts.env ? { env: opts.env } : {}) });
+    bot = await startBot({ slackApiUrl: slack.apiUrl, ...(opts.env ? { env: opts.env } : {}), ...(opts.dbPath ? { dbPath: opts.dbPath } : {}) });
   } catch (e) {
     await slack.close();
     throw e;
