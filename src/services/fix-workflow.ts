@@ -7,6 +7,7 @@ import type { Logger } from '../adapters/observability/logger.js';
 import type { Metrics } from '../adapters/observability/metrics.js';
 import { decideRequest, type Brake } from './decide-request.js';
 import { requestFix } from './request-fix.js';
+import { requestRestart } from './request-restart.js';
 import { runFix } from './run-fix.js';
 import type { FixWorkflow } from './types.js';
 
@@ -46,6 +47,7 @@ export function createFixWorkflow(deps: FixWorkflowDeps): FixWorkflow & { idle()
 
   return {
     requestFix: (input) => requestFix(deps, input),
+    requestRestart: (input) => requestRestart(deps, input),
     decide: (input) => decideRequest({ ...deps, startRun }, input),
     /** Resolves when every run started by this process has finished (graceful shutdown, tests). */
     async idle() {

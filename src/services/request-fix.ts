@@ -39,7 +39,7 @@ function existingFrom(e: unknown): FixRequest | undefined {
   return existing !== null && typeof existing === 'object' && 'id' in existing ? (existing as FixRequest) : undefined;
 }
 
-function alreadyOpen(existing: FixRequest): RequestRefusal {
+export function alreadyOpen(existing: FixRequest): RequestRefusal {
   if (existing.state === 'interrupted') {
     return {
       code: 'already_open', existing,
@@ -77,6 +77,14 @@ export async function requestFix(
     decidedBy: null, decidedAt: null, denyReason: null, approvalMessage: null,
     origin: input.origin, lastStep: null, finishedAt: null, outcome: null,
   };
+  return openRequest(deps, request, `requested the fix of ${request.approvedLocks.length} stale lock(s): ${request.approvedLocks.map((l) => `${l.image} ${l.id} ${l.locker} ${l.address}`).join('; ')}`);
+}
+
+/**
+ * Records a pending request (the store's one-open-request guard may refuse it), audits it and posts its approval
+ * message; shared by the fix and the restart left undone by an interrupted fix (request-restart.ts).
+ */
+export async function openRequest(deps: RequestFixDeps, request: FixRequest, auditDetail: string): Promise<Result<FixRequest, RequestRefusal>> {
   try {
     await deps.store.create(request);
   } catch (e) {
@@ -85,8 +93,8 @@ export async function requestFix(
     throw e;
   }
   await deps.audit.append({
-    at: request.requestedAt, actor: input.requestedBy, action: 'request', instanceId: request.instanceId, requestId: request.id,
-    detail: `requested the fix of ${request.approvedLocks.length} stale lock(s): ${request.approvedLocks.map((l) => `${l.image} ${l.id} ${l.locker} ${l.address}`).join('; ')}`,
+    at: request.requestedAt, actor: request.requestedBy, action: 'request', instanceId: request.instanceId, requestId: request.id,
+    detail: auditDetail,
   });
   let message;
   try {

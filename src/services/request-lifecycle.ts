@@ -4,6 +4,7 @@
  * interrupted with the step they reached, never silently resumed or forgotten).
  */
 import { decide } from '../core/approval.js';
+import { isRestartOffered } from '../core/restart-offer.js';
 import type { FixRequest } from '../core/fix-request.js';
 import type { AuditLog, Clock, FixRequestStore, Notifier } from '../ports.js';
 import type { Logger } from '../adapters/observability/logger.js';
@@ -19,6 +20,15 @@ export interface LifecycleDeps {
   metrics?: Metrics;
 }
 
+
+/** What the people should do after an interrupted run: restart what the fix left undone, or look and ask again. */
+function nextMove(request: FixRequest): string {
+  if (!isRestartOffered({ ...request, state: 'interrupted' })) {
+    return `check the instance with /vmlocks ${request.instanceName} and request a new fix if needed.`;
+  }
+  const maybe = request.lastStep === 'break' ? 'some or all of its locks may have been removed' : 'its locks were removed';
+  return `${maybe} but ${request.instanceName} was not restarted: use Request restart on the approval message (a second engineer approves) to restart it, once /vmlocks ${request.instanceName} shows no lock.`;
+}
 
 /** Marks every pending request past its expiry as expired and updates its message. Returns those it expired. */
 export async function expireOverdue(deps: LifecycleDeps): Promise<FixRequest[]> {
@@ -54,7 +64,7 @@ export async function reportInterruptedRuns(deps: LifecycleDeps): Promise<FixReq
     const runner = request.runnerId ? `its runner ${request.runnerId} stopped renewing its lease` : 'no runner holds it';
     const outcome = `interrupted at step ${step}: ${runner}. It was NOT resumed. The instance stays guarded until that ` +
       `runner records its end or an operator who checked it is gone runs \`vmlocks clear-run ${request.id} --reason …\`; ` +
-      `then check the instance with /vmlocks ${request.instanceName}.`;
+      `then ${nextMove(request)}`;
     if (!(await deps.store.interruptLapsed(request.id, { finishedAt: at, outcome }))) continue; // renewed, or another replica reported it
     const updated: FixRequest = { ...request, state: 'interrupted', finishedAt: at, outcome };
     found.push(updated);

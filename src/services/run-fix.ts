@@ -18,6 +18,7 @@ import { RunStopped, StepRunner, withStoredMessage, type StepResult } from './ru
 import { breakLocks, fence, reinspect, repair, type CephStepDeps } from './ceph-steps.js';
 import { restartInstance, type RestartDeps } from './restart-step.js';
 import { holdLease } from './run-lease.js';
+import { isRestartOnly } from '../core/restart-offer.js';
 
 export interface RunFixDeps extends CephStepDeps, RestartDeps {
   nova: NovaPort;
@@ -81,23 +82,10 @@ export async function runFix(deps: RunFixDeps, request: FixRequest): Promise<voi
 async function runSteps(deps: RunFixDeps, request: FixRequest, lease: ReturnType<typeof holdLease>): Promise<void> {
   const run = new StepRunner(deps, request, lease);
   const t0 = deps.clock.now().getTime();
-  let report: InstanceReport | undefined;
   let end: { state: RequestState; outcome: string };
   try {
-    await run.run('reinspect', async () => {
-      report = await reinspect(deps, request);
-      return { status: 'ok', detail: `the ${request.approvedLocks.length} approved lock(s) are still there and still stale` };
-    });
-    await run.run('fence', async () => {
-      const fenced = await fence(deps, run, request, report as InstanceReport);
-      report = fenced.report;
-      return fenced.result;
-    });
-    await run.run('break', () => breakLocks(deps, run, request));
-    await run.run('repair', () => repair(deps, run, request, report as InstanceReport));
-    const restarted = await restartInstance(deps, run, request);
-    await run.run('confirm', () => confirm(deps, request));
-    end = { state: 'succeeded', outcome: `${splitImages(request)} unlocked and ${request.instanceName} ${restarted.words} in ${formatDuration(deps.clock.now().getTime() - t0)}` };
+    const words = isRestartOnly(request.plan) ? await restartOnly(deps, run, request) : await fullFix(deps, run, request);
+    end = { state: 'succeeded', outcome: `${words} in ${formatDuration(deps.clock.now().getTime() - t0)}` };
   } catch (e) {
     // StepRunner.run turns every error into RunStopped at its step; anything else happened between steps.
     const stopped = e instanceof RunStopped ? e : new RunStopped(run.current ?? 'reinspect', describeError(e), false);
@@ -110,3 +98,38 @@ async function runSteps(deps: RunFixDeps, request: FixRequest, lease: ReturnType
   }
   await finish(deps, run, request, end.state, end.outcome);
 }
+
+/** The fix: every step of the plan. Returns the outcome's words. */
+async function fullFix(deps: RunFixDeps, run: StepRunner, request: FixRequest): Promise<string> {
+  let report: InstanceReport | undefined;
+  await run.run('reinspect', async () => {
+    report = await reinspect(deps, request);
+    return { status: 'ok', detail: `the ${request.approvedLocks.length} approved lock(s) are still there and still stale` };
+  });
+  await run.run('fence', async () => {
+    const fenced = await fence(deps, run, request, report as InstanceReport);
+    report = fenced.report;
+    return fenced.result;
+  });
+  await run.run('break', () => breakLocks(deps, run, request));
+  await run.run('repair', () => repair(deps, run, request, report as InstanceReport));
+  const restarted = await restartInstance(deps, run, request);
+  await run.run('confirm', () => confirm(deps, request));
+  return `${splitImages(request)} unlocked and ${request.instanceName} ${restarted.words}`;
+}
+
+/** The restart left undone by an interrupted fix (core/restart-offer.ts): only if no disk is locked again. */
+async function restartOnly(deps: RunFixDeps, run: StepRunner, request: FixRequest): Promise<string> {
+  await run.run('reinspect', async () => {
+    const fresh = await deps.inspectById(request.instanceId);
+    if (fresh === null) throw new RunStopped('reinspect', `Nova no longer knows instance ${request.instanceId}`, true);
+    if (fresh.verdict !== 'unlocked') {
+      throw new RunStopped('reinspect', `${fresh.instance.name} is ${fresh.verdict} now, not unlocked (${fresh.evidence[0] ?? 'no detail'}): nothing was restarted`, true);
+    }
+    return { status: 'ok', detail: `no disk of ${fresh.instance.name} is locked: the restart can go ahead` };
+  });
+  const restarted = await restartInstance(deps, run, request);
+  await run.run('confirm', () => confirm(deps, request));
+  return `${request.instanceName} ${restarted.words} (the restart left undone by an interrupted fix)`;
+}
+

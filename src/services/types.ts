@@ -15,7 +15,8 @@ export type InspectOutcome =
   | { kind: 'ambiguous'; ref: InstanceRef; candidates: Extract<ResolveResult, { kind: 'ambiguous' }>['candidates'] };
 
 export interface RequestRefusal {
-  code: 'not_stale' | 'already_open' | 'not_found';
+  /** `not_restartable`: no restart left undone, or the instance is locked again (request-restart.ts). */
+  code: 'not_stale' | 'already_open' | 'not_found' | 'not_restartable';
   detail: Sentence;
   /** The open request for the same instance (code `already_open`). */
   existing?: FixRequest;
@@ -24,6 +25,8 @@ export interface RequestRefusal {
 export interface FixWorkflow {
   /** Re-inspects, then records a pending request and posts the approval message. */
   requestFix(input: { instanceId: InstanceId; requestedBy: string; origin: { channel: string; user: string } | null }): Promise<Result<FixRequest, RequestRefusal>>;
+  /** The restart left undone by a fix interrupted after it removed the locks, as its own request (request-restart.ts). */
+  requestRestart(input: { requestId: string; requestedBy: string; origin: { channel: string; user: string } | null }): Promise<Result<FixRequest, RequestRefusal>>;
   /** Approve or deny; an approval starts the run in the background (progress goes through the Notifier). */
   decide(input: { requestId: string; userId: string; decision: 'approve' | 'deny'; reason?: string }): Promise<Result<FixRequest, Rejection>>;
 }

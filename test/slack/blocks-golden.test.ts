@@ -1,3 +1,4 @@
+import { ACTION_IDS } from '../../src/adapters/slack/action-ids.js';
 import { describe, expect, it } from 'vitest';
 import { buildApprovalMessage } from '../../src/adapters/slack/blocks/approval-blocks.js';
 import { toApprovalView } from '../../src/adapters/slack/blocks/approval-view.js';
@@ -78,8 +79,19 @@ describe('approval message per state (golden)', () => {
     const request = { ...base, ...patch, state };
     const msg = buildApprovalMessage(toApprovalView(request, runSteps(request.id, steps, failLast)));
     const hasButtons = msg.blocks.some((b) => b.type === 'actions');
-    expect(hasButtons).toBe(state === 'pending');
+    // pending: Approve / Deny; interrupted at break: Request restart (the locks may be gone, the restart is not done)
+    expect(hasButtons).toBe(state === 'pending' || state === 'interrupted');
+    expect(JSON.stringify(msg.blocks).includes(ACTION_IDS.requestRestart)).toBe(state === 'interrupted');
     golden(`approval-${state}`, msg);
+  });
+});
+
+describe('the restart left undone by an interrupted fix', () => {
+  it('offers Request restart only when the run was interrupted after it reached the lock removal', () => {
+    const decided = { decidedBy: 'U02APPROVE', decidedAt: '2026-11-24T23:49:30.000Z' };
+    const buttons = (lastStep: 'fence' | 'wait') => JSON.stringify(buildApprovalMessage(toApprovalView({ ...fixRequest(), ...decided, state: 'interrupted', lastStep })).blocks);
+    expect(buttons('wait')).toContain(ACTION_IDS.requestRestart);
+    expect(buttons('fence')).not.toContain(ACTION_IDS.requestRestart);
   });
 });
 

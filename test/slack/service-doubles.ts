@@ -60,6 +60,9 @@ export function recordingFixes(): RecordingFixes {
       if (!double.onRequest) throw new UnexpectedCall('requestFix was not expected');
       return double.onRequest(input);
     },
+    async requestRestart() {
+      throw new UnexpectedCall('requestRestart was not expected');
+    },
     async decide(input) {
       double.decideCalls.push(input);
       if (!double.onDecide) throw new UnexpectedCall('decide was not expected');

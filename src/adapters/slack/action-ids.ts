@@ -8,6 +8,8 @@ export const ACTION_IDS = {
   checkAgain: 'vmlocks.check_again',
   approveFix: 'vmlocks.approve_fix',
   denyFix: 'vmlocks.deny_fix',
+  /** On the approval message of a fix interrupted after it removed the locks: the restart it left undone. */
+  requestRestart: 'vmlocks.request_restart',
   /** A whole host: "Request fix for all N stale" on the host view, Approve / Deny on the batch approval message. */
   requestBatch: 'vmlocks.request_batch',
   approveBatch: 'vmlocks.approve_batch',

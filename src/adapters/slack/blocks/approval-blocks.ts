@@ -98,6 +98,11 @@ export function buildApprovalMessage(v: ApprovalView): SlackMessage {
   if (progress) blocks.push(progress);
   if (v.outcome !== null && v.outcome !== '') blocks.push(section(`*Outcome:* ${escapeText(truncate(v.outcome, 2000))}`));
   if (v.state === 'pending') blocks.push(pendingButtons(v));
+  if (v.restartOffered) {
+    blocks.push(actions('vmlocks.restart_actions', [
+      button({ text: 'Request restart', actionId: ACTION_IDS.requestRestart, value: encodeRequestButtonValue(v.requestId), style: 'primary' }),
+    ]));
+  }
   blocks.push(context(`vmlocks · request ${code(v.requestId)} · state ${code(v.state)}`));
   return {
     text: truncateMrkdwn(approvalStateLine(v), SLACK_LIMITS.fallbackText),

@@ -2,6 +2,7 @@
 import type { StepName } from '../../../core/fix-plan-types.js';
 import type { FixRequest, RequestState } from '../../../core/fix-request.js';
 import type { FixRunStep } from '../../../ports.js';
+import { isRestartOffered } from '../../../core/restart-offer.js';
 import { durationBetween } from './format.js';
 import { toPlanLines, type PlanLine } from './plan-lines.js';
 
@@ -32,6 +33,8 @@ export interface ApprovalView {
   progress: ProgressLine[];
   /** Plan steps not reached yet (for a running fix). */
   stepsLeft: number;
+  /** Interrupted after the locks were removed: the restart it left undone may be requested (core/restart-offer.ts). */
+  restartOffered: boolean;
 }
 
 /** The latest record of each step (a step is recorded when it starts and again when it ends), in run order. */
@@ -64,5 +67,6 @@ export function toApprovalView(request: FixRequest, steps: readonly FixRunStep[]
     finishedAt: request.finishedAt,
     progress,
     stepsLeft: Math.max(0, request.plan.length - progress.length),
+    restartOffered: isRestartOffered(request),
   };
 }

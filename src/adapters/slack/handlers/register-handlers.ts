@@ -10,6 +10,7 @@ import { createDenyFixHandler } from './deny-fix.js';
 import { createDenyModalSubmitHandler } from './deny-modal-submit.js';
 import type { HandlerDeps } from './handler-deps.js';
 import { createRequestFixHandler } from './request-fix.js';
+import { createRequestRestartHandler } from './request-restart.js';
 import { createVmlocksCommandHandler } from './vmlocks-command.js';
 
 export function registerHandlers(app: App, deps: HandlerDeps): void {
@@ -21,6 +22,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     [ACTION_IDS.requestFix, createRequestFixHandler(deps)],
     [ACTION_IDS.approveFix, createApproveFixHandler(deps)],
     [ACTION_IDS.denyFix, createDenyFixHandler(deps)],
+    [ACTION_IDS.requestRestart, createRequestRestartHandler(deps)],
     [ACTION_IDS.requestBatch, createRequestBatchHandler(deps)],
     [ACTION_IDS.approveBatch, createApproveBatchHandler(deps)],
     [ACTION_IDS.denyBatch, createDenyBatchHandler(deps)],
