@@ -49,19 +49,21 @@ describe('the restart left undone by an interrupted run', () => {
     if (!requested.ok) throw new Error(plainSentence(requested.error.detail));
     const restart = requested.value;
     expect(restart).toMatchObject({ state: 'pending', instanceId: vm.id, approvalMessage: expect.anything() });
-    expect(restart.plan.map((s) => s.step)).toEqual(['reinspect', 'reboot', 'wait', 'confirm']);
+    // compute-1 is down: the interrupted plan evacuated, and so does its remaining restart
+    expect(restart.plan.map((s) => s.step)).toEqual(['reinspect', 'evacuate', 'wait', 'confirm']);
     expect(h.notifier.posted.map((r) => r.id)).toContain(restart.id);
 
     const self = await h.workflow.decide({ requestId: restart.id, userId: ALICE, decision: 'approve' });
     expect(self).toMatchObject({ ok: false, error: { code: 'self_approval' } });
-    expect(h.nova.reboots).toEqual([]);
+    expect(h.nova.evacuations).toEqual([]);
 
     await h.workflow.decide({ requestId: restart.id, userId: BOB, decision: 'approve' });
     await h.workflow.idle();
     const end = await h.store.get(restart.id);
     expect(end?.state).toBe('succeeded');
-    expect(stepsOf(h, restart.id)).toEqual(['reinspect:ok', 'reboot:ok', 'wait:ok', 'confirm:ok']);
-    expect(h.nova.reboots).toEqual([vm.id]);
+    expect(stepsOf(h, restart.id)).toEqual(['reinspect:ok', 'evacuate:ok', 'wait:ok', 'confirm:ok']);
+    expect(h.nova.evacuations).toEqual([vm.id]);
+    expect(h.nova.reboots).toEqual([]);
     expect(h.ceph.mutations().length).toBe(mutationsBefore);
   });
 
@@ -71,7 +73,7 @@ describe('the restart left undone by an interrupted run', () => {
     h.ceph.image(vm.root).locks = [vm.deadLock];
     const refused = await h.workflow.requestRestart({ requestId: interrupted.id, requestedBy: ALICE, origin: null });
     expect(refused).toMatchObject({ ok: false, error: { code: 'not_restartable' } });
-    expect(h.nova.reboots).toEqual([]);
+    expect([...h.nova.reboots, ...h.nova.evacuations]).toEqual([]);
   });
 
   it('stops before restarting when a lock came back between the request and the approval', async () => {
@@ -83,6 +85,6 @@ describe('the restart left undone by an interrupted run', () => {
     await h.workflow.decide({ requestId: requested.value.id, userId: BOB, decision: 'approve' });
     await h.workflow.idle();
     expect((await h.store.get(requested.value.id))?.state).toBe('aborted');
-    expect(h.nova.reboots).toEqual([]);
+    expect([...h.nova.reboots, ...h.nova.evacuations]).toEqual([]);
   });
 });
