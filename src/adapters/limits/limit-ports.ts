@@ -28,9 +28,10 @@ export function limitCeph(port: CephPort, opts: PortLimitOptions): CephPort {
  * go before every diagnosis waiting, and `diagnosis` for the rest. During a mass event the diagnoses fill the
  * queue; a fix that waited behind them would fence and break minutes after its re-inspection.
  */
-export function limitCephByPriority(port: CephPort, opts: PortLimitOptions): { diagnosis: CephPort; fix: CephPort; hostScan: CephPort } {
+export function limitCephByPriority(port: CephPort, opts: PortLimitOptions): { diagnosis: CephPort; fix: CephPort; hostScan: CephPort; queued(): number } {
   const run = createPortScheduler('ceph', { ...opts, maxConcurrent: opts.maxConcurrent ?? 4 });
   return {
+    queued: run.queued,
     diagnosis: cephThrough(port, run, PRIORITY.diagnosis),
     fix: cephThrough(port, run, PRIORITY.fix),
     hostScan: cephThrough(port, run, PRIORITY.hostScan),

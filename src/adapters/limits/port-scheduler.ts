@@ -34,7 +34,10 @@ export class QueueFullError extends Error {
   }
 }
 
-export type Scheduled = <T>(call: () => Promise<T>, priority?: number) => Promise<T>;
+export type Scheduled = (<T>(call: () => Promise<T>, priority?: number) => Promise<T>) & {
+  /** Calls waiting in bottleneck's queue for a slot (ordered there by priority). */
+  queued(): number;
+};
 
 export function createPortScheduler(
   name: 'ceph' | 'nova',
@@ -52,7 +55,7 @@ export function createPortScheduler(
     return c.RECEIVED + c.QUEUED + c.RUNNING;
   }
 
-  return <T>(call: () => Promise<T>, priority: number = PRIORITY.diagnosis): Promise<T> => {
+  const schedule = <T>(call: () => Promise<T>, priority: number = PRIORITY.diagnosis): Promise<T> => {
     const c = limiter.counts();
     // calls beyond the slots: those that will have to wait
     const queued = Math.max(0, c.RECEIVED + c.QUEUED + c.RUNNING + c.EXECUTING - opts.maxConcurrent);
@@ -75,4 +78,5 @@ export function createPortScheduler(
     opts.metrics.queued.set(labels, waiting());
     return result;
   };
+  return Object.assign(schedule, { queued: () => limiter.counts().QUEUED });
 }

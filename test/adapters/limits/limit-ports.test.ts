@@ -68,12 +68,12 @@ describe('fix calls before diagnoses', () => {
       listLocks: async (s: ImageSpec) => { order.push(`diagnosis ${s.slice(-6)}`); await gate; return inner.listLocks(s); },
       listWatchers: async (s: ImageSpec) => { order.push(`fix ${s.slice(-6)}`); return inner.listWatchers(s); },
     };
-    const { diagnosis, fix } = limitCephByPriority(port, { maxConcurrent: 1, metrics });
+    const { diagnosis, fix, queued: waitingCalls } = limitCephByPriority(port, { maxConcurrent: 1, metrics });
     const first = diagnosis.listLocks(spec());
     await vi.waitFor(() => expect(order).toHaveLength(1));
     const queued = [diagnosis.listLocks(spec()), diagnosis.listLocks(spec()), fix.listWatchers(spec())];
     // bottleneck takes jobs in through an asynchronous submit lock: let all three reach its queue first
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(waitingCalls()).toBe(3));
     release();
     await Promise.all([first, ...queued]);
     expect(order.map((o) => o.split(' ')[0])).toEqual(['diagnosis', 'fix', 'diagnosis', 'diagnosis']);
