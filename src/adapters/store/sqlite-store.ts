@@ -7,6 +7,7 @@
  * PostgreSQL (postgres-store.ts).
  */
 import Database from 'better-sqlite3';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import type { Clock } from '../../ports.js';
 import type { Logger } from '../observability/logger.js';
 import { migrate, readSchemaVersion } from './migrate.js';
@@ -49,9 +50,23 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 
 const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * The database holds who asked and approved what, and the audit: readable by its owner only. SQLite creates the
+ * -wal and -shm files with the permissions of the database file (os_unix.c, robust_open), so the file is created
+ * 0600 before SQLite opens it, and an existing one (and its companions) is narrowed to 0600.
+ */
+function restrictFile(path: string): void {
+  if (path === ':memory:' || path === '') return;
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
+}
+
 export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
   const clock = opts.clock ?? systemClock;
   refuseNetworkFilesystem(opts.path, opts.statfs);
+  restrictFile(opts.path);
   // `timeout` is better-sqlite3's busy_timeout, set before the first statement (journal_mode itself may wait).
   const db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
   try {

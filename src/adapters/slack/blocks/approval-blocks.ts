@@ -77,7 +77,8 @@ function pendingButtons(v: ApprovalView): KnownBlock {
       value,
       style: 'primary',
       confirm: {
-        title: `Approve the fix of ${truncate(v.instanceName, 50)}?`,
+        // plain_text: no escaping there, so no tenant-controlled name either
+        title: 'Approve this fix?',
         text: `vmlocks will run, in order:\n${planCommandSummary(v.plan, 250)}`,
         confirm: 'Approve',
         deny: 'Cancel',

@@ -30,12 +30,11 @@ function line(i: HostInstanceLine): string {
 }
 
 function staleBlock(i: HostInstanceLine): KnownBlock {
-  const name = truncate(i.name, 60);
   return {
     ...section(line(i)),
     accessory: button({
       text: 'Request fix', actionId: ACTION_IDS.requestFix, value: encodeInstanceButtonValue(i.id), style: 'primary',
-      confirm: { title: `Request a fix of ${name}?`, text: 'vmlocks inspects it again and asks a second engineer to approve; nothing runs before that.', confirm: 'Request fix', deny: 'Cancel' },
+      confirm: { title: 'Request this fix?', text: 'vmlocks inspects it again and asks a second engineer to approve; nothing runs before that.', confirm: 'Request fix', deny: 'Cancel' },
     }),
   };
 }

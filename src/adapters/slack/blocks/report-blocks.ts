@@ -58,14 +58,14 @@ function evidenceSection(view: ReportView): KnownBlock | null {
 function buttons(view: ReportView): Button[] {
   const value = encodeInstanceButtonValue(view.instance.id as InstanceId);
   if (view.verdict === 'stale') {
-    const name = truncate(view.instance.name, 40);
     return [button({
       text: 'Request fix',
       actionId: ACTION_IDS.requestFix,
       value,
       style: 'primary',
       confirm: {
-        title: `Request a fix of ${name}?`,
+        // plain_text: no escaping there, so no tenant-controlled name either
+        title: 'Request this fix?',
         text: `A second engineer must approve before anything runs. Then vmlocks runs:\n${planCommandSummary(view.plan, 220)}`,
         confirm: 'Request fix',
         deny: 'Cancel',
