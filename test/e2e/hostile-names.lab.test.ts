@@ -118,7 +118,7 @@ describe('a VM whose name is Slack markup', () => {
     expect(objects.filter((o) => o.verbatim !== true)).toEqual([]);
   });
 
-  it('posts nothing of mallory\'s 100 clicks to the incident channel, answers her at most 6 times, and keeps every step of the fix', () => {
+  it('posts nothing of mallory\'s 100 clicks to the incident channel, answers her at most 6 times, and keeps every step of the fix', async () => {
     const incident = suite.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === INCIDENT_CHANNEL);
     expect(incident.filter((c) => textOf(c.args).includes(USERS.mallory))).toEqual([]);
     // every incident post is about the fix: requested, approved, its steps, its result
@@ -129,7 +129,7 @@ describe('a VM whose name is Slack markup', () => {
     }
     const toMallory = suite.bot.logs().filter((l) => l.event === 'limit_hit' && l.user === USERS.mallory);
     expect(toMallory.length).toBeGreaterThanOrEqual(90);
-    const refusals = suite.store.list({ requestId: requested.requestId }).filter((e) => e.action === 'refuse' && e.actor === USERS.mallory);
+    const refusals = (await suite.store.list({ requestId: requested.requestId })).filter((e) => e.action === 'refuse' && e.actor === USERS.mallory);
     expect(refusals.length).toBeLessThanOrEqual(10);
   });
 });
