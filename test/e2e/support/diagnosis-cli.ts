@@ -11,6 +11,8 @@ const Step = z.object({
   step: z.string(),
   argv: z.array(z.string()).optional(),
   request: z.object({ method: z.string(), path: z.string(), body: z.unknown().optional() }).optional(),
+  /** Not in §6's list, but printed: what the step does (the confirm step says why there is no restart). */
+  description: z.string().optional(),
 }).refine((s) => s.argv !== undefined || s.request !== undefined || ['reinspect', 'confirm'].includes(s.step), {
   message: 'a step that runs something carries its argv or its request',
 });
