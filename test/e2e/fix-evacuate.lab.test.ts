@@ -44,7 +44,7 @@ describe("the seed's crash on a dead host, fixed by evacuation", () => {
       sourceHost: 'compute-1', request: { method: 'POST', path: `/servers/${server.id}/action`, body: { evacuate: {} } },
     });
     // the approval message shows the evacuation with its exact request
-    expect(incidentPosts(suite, requested.requestId).map((c) => textOf(c.args)).some((t) => t.includes('Evacuate') && t.includes('"evacuate":{}'))).toBe(true);
+    expect(incidentPosts(suite, requested.requestId).map((c) => textOf(c.args)).some((t) => t.includes(`Evacuate ${server.name} from compute-1`) && t.includes(`POST /servers/${server.id}/action`))).toBe(true);
   });
 
   it('fences and breaks the dead lock, evacuates to compute-2 when bob approves, and Nova shows no reboot', async () => {
