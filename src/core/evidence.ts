@@ -46,12 +46,14 @@ export const say = {
   newClientOnSameHost: (w: RbdWatcher) => `watcher ${w.address} on the same host (new client)`,
   // The root cause (DESIGN.md §1): librbd breaks a dead owner's lock only after blocklisting it. A user with
   // `profile rbd` may blocklist, so its new client breaks the lock itself and no stale lock is left to see.
-  newClientLockedOut: (w: RbdWatcher, pools: string[]) =>
+  newClientLockedOut: (w: RbdWatcher) =>
     `the new client ${w.address} could not break the dead owner's lock itself: librbd breaks it only after blocklisting ` +
-    'the owner, so that client\'s CephX user most likely lacks the "osd blocklist" mon capability (old guides gave mon \'allow r\'). ' +
-    `To prevent the next incident: ceph auth caps client.<nova or cinder user> mon 'profile rbd' osd '${pools.map((p) => `profile rbd pool=${p}`).join(', ')}' ` +
-    `(the user is the rbd_user of nova.conf or cinder.conf: rbd status shows client.${w.client}, a session id, not the user's name; ` +
-    'ceph auth caps replaces every cap of the user, so keep its other pools, e.g. Glance\'s, in the list)',
+    'the owner, so that client\'s CephX user most likely lacks the "osd blocklist" mon capability (old guides gave mon \'allow r\')',
+  // A placeholder user: rbd status names a session (client.N), and `ceph auth get` would return keys.
+  capsToGrant: (w: RbdWatcher, pools: string[]) =>
+    `to prevent the next incident: ceph auth caps client.<nova or cinder user> mon 'profile rbd' ` +
+    `osd '${pools.map((p) => `profile rbd pool=${p}`).join(', ')}' (the rbd_user of nova.conf or cinder.conf: client.${w.client} in ` +
+    'rbd status is a session id, not the user; the command replaces every cap, so keep the user\'s other pools)',
   noWatcherNotRunning: (name: string, powerState: number | null, vmState: string | null) =>
     `the image has no watcher and Nova says ${name} is not running (power state ${powerStateName(powerState)}, vm_state ${vmState ?? 'unknown'})`,
 

@@ -76,7 +76,7 @@ function corroborate(disk: DiskObservation, lock: RbdLock, snapshot: InspectionS
 
   if (disk.watchers.ok) {
     const newcomer = disk.watchers.value.find((w) => isNewClientOnSameHost(lock.address, w.address));
-    if (newcomer) add('replaced_by_new_client', say.newClientOnSameHost(newcomer), say.newClientLockedOut(newcomer, poolsToGrant(snapshot, disk)));
+    if (newcomer) add('replaced_by_new_client', say.newClientOnSameHost(newcomer), say.newClientLockedOut(newcomer), say.capsToGrant(newcomer, poolsToGrant(snapshot, disk)));
     else out.missing.push(`no new client from ${addrIp(lock.address)} watches the image`);
     if (disk.watchers.value.length === 0 && isNotRunning(instance)) {
       add('no_watcher_not_running', say.noWatcherNotRunning(instance.name, instance.powerState, instance.vmState));

@@ -44,7 +44,7 @@ describe('analyseLocks: one corroboration is enough for stale, and it is named',
       name: 'a new client from the owner IP watches the image (the seed case)',
       input: { disks: [seedDisk()] },
       corroborations: ['replaced_by_new_client'],
-      evidence: [NO_WATCHER, 'watcher 127.0.0.1:0/1462766980 on the same host (new client)', expect.stringMatching(/^the new client 127\.0\.0\.1:0\/1462766980 could not break the dead owner's lock itself/)],
+      evidence: [NO_WATCHER, 'watcher 127.0.0.1:0/1462766980 on the same host (new client)', expect.stringMatching(/^the new client 127\.0\.0\.1:0\/1462766980 could not break the dead owner's lock itself/), expect.stringMatching(/^to prevent the next incident: ceph auth caps/)],
     },
     {
       name: 'no watcher at all and Nova says the instance is shut off',
@@ -98,10 +98,10 @@ describe('analyseLocks: one corroboration is enough for stale, and it is named',
       'no watcher has address 10.240.201.139:0/2318786000',
       'watcher 10.240.201.139:0/99120 on the same host (new client)',
       'the new client 10.240.201.139:0/99120 could not break the dead owner\'s lock itself: librbd breaks it only after blocklisting ' +
-      'the owner, so that client\'s CephX user most likely lacks the "osd blocklist" mon capability (old guides gave mon \'allow r\'). ' +
-      "To prevent the next incident: ceph auth caps client.<nova or cinder user> mon 'profile rbd' osd 'profile rbd pool=vms' " +
-      '(the user is the rbd_user of nova.conf or cinder.conf: rbd status shows client.248021391, a session id, not the user\'s name; ' +
-      'ceph auth caps replaces every cap of the user, so keep its other pools, e.g. Glance\'s, in the list)',
+      'the owner, so that client\'s CephX user most likely lacks the "osd blocklist" mon capability (old guides gave mon \'allow r\')',
+      "to prevent the next incident: ceph auth caps client.<nova or cinder user> mon 'profile rbd' osd 'profile rbd pool=vms' " +
+      '(the rbd_user of nova.conf or cinder.conf: client.248021391 in rbd status is a session id, not the user; the command ' +
+      'replaces every cap, so keep the user\'s other pools)',
     ]);
   });
 

@@ -38,7 +38,7 @@ afterAll(async () => {
 describe("the seed's crash on a dead host, fixed by evacuation", () => {
   it('plans an evacuation, not a reboot, after the fence and the lock removal', async () => {
     requested = await requestFixAs(suite, USERS.alice, server.name);
-    const request = suite.store.get(requested.requestId);
+    const request = await suite.store.get(requested.requestId);
     expect(request?.plan.map((s) => s.step)).toEqual(['reinspect', 'fence', 'break', 'evacuate', 'wait', 'confirm']);
     expect(request?.plan.find((s) => s.step === 'evacuate')).toMatchObject({
       sourceHost: 'compute-1', request: { method: 'POST', path: `/servers/${server.id}/action`, body: { evacuate: {} } },
@@ -64,11 +64,11 @@ describe("the seed's crash on a dead host, fixed by evacuation", () => {
     expect(actions.map((a) => a.action)).not.toContain('reboot');
     const evacuations = actions.filter((a) => a.action === 'evacuate');
     expect(evacuations).toHaveLength(1);
-    const http = httpOf(suite.store, requested.requestId).map((e) => e.http);
+    const http = (await httpOf(suite.store, requested.requestId)).map((e) => e.http);
     expect(http).toEqual([expect.objectContaining({ method: 'POST', path: `/servers/${server.id}/action`, status: 200, body: { evacuate: {} }, durationMs: expect.any(Number) })]);
     expect(evacuations[0]?.request_id).toBe(http[0]?.requestId);
 
-    const timings = stepTimings(suite.store, requested.requestId);
+    const timings = await stepTimings(suite.store, requested.requestId);
     expect(timings.map((t) => `${t.step}:${t.status}`)).toEqual(['reinspect:ok', 'fence:ok', 'break:ok', 'repair:skipped', 'evacuate:ok', 'wait:ok', 'confirm:ok']);
     console.info(`evacuation fix ${requested.requestId} in ${Date.now() - t0} ms: ${timings.map((t) => `${t.step} ${t.ms} ms`).join(', ')}; POST evacuate ${http[0]?.status} in ${http[0]?.durationMs} ms`);
   });

@@ -74,7 +74,7 @@ describe('the root cause of a stale lock', () => {
     });
     expect(text).toMatch(LOCKED_OUT);
     // the watcher's client.N is a session id, not the CephX user: the command keeps a placeholder and says why
-    expect(text).toContain(`rbd status shows ${crash.newWriter.client}, a session id`);
+    expect(text).toContain(`${crash.newWriter.client} in rbd status is a session id`);
   });
 
   it('is named in vmlocks inspect, in the stale lock\'s evidence', async () => {
