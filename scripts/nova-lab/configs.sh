@@ -153,6 +153,11 @@ graceful_shutdown_timeout = 2
 # heartbeat every 5 s; silent for 20 s = "down" (upstream 10/60), so that a killed compute shows quickly
 report_interval = 5
 service_down_time = 20
+# The tests and the bench boot more servers at once than the default project quota (10 instances) allows
+[quota]
+instances = 100
+cores = 400
+ram = 1024000
 [wsgi]
 api_paste_config = $S/etc/nova/api-paste.ini
 [oslo_policy]
