@@ -8,7 +8,7 @@
  */
 import type { CephPort } from '../../ports.js';
 import { createCephCalls, type BlocklistSpelling } from './ceph-cli.js';
-import { helperEnv } from './helper-env.js';
+import { cephProcessEnv } from './ceph-env.js';
 import { createLibradosReads } from './librados-reads.js';
 import { createRadosHelper } from './rados-helper-process.js';
 import { createRbdCalls } from './rbd-cli.js';
@@ -37,8 +37,6 @@ export interface CephAdapterOptions extends CephCliOptions {
   helperCommand?: string[];
   /** Calls the helper runs at once (its thread pool; default 8). */
   helperThreads?: number;
-  /** The environment the helper's is taken from (only CEPH_* and locale/PATH; default process.env). */
-  baseEnv?: NodeJS.ProcessEnv;
 }
 
 export interface CephAdapter extends CephCli {
@@ -56,7 +54,7 @@ function toSettings(options: CephCliOptions): CliSettings {
     keyring: options.keyring,
     timeoutMs,
     rebuildTimeoutMs: Math.max(timeoutMs, options.rebuildTimeoutMs ?? DEFAULT_REBUILD_TIMEOUT_MS),
-    env: options.env ?? {},
+    env: cephProcessEnv(options.baseEnv ?? process.env, options.env ?? {}),
     rbdCommand: options.rbdCommand ?? 'rbd',
     cephCommand: options.cephCommand ?? 'ceph',
   };
@@ -93,7 +91,7 @@ export function createCephAdapter(options: CephAdapterOptions = {}): CephAdapter
       '--timeout', String(cliTimeoutSeconds(s.timeoutMs)),
       '--threads', String(options.helperThreads ?? 8),
     ],
-    env: helperEnv(options.baseEnv ?? process.env, s.env),
+    env: s.env,
     deadlineMs: s.timeoutMs,
   });
   return { ...cli, ...createLibradosReads(s, helper), reads, close: () => helper.close() };

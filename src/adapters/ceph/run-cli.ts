@@ -19,8 +19,10 @@ export interface CephCliOptions {
   timeoutMs?: number;
   /** Time allowed to `rbd object-map rebuild`, which reads every object of the image (default 300000). */
   rebuildTimeoutMs?: number;
-  /** Extra environment for the CLIs (added to process.env). */
+  /** Extra environment for the CLIs and the read helper (added as given to the filtered base environment). */
   env?: Record<string, string | undefined>;
+  /** The environment the Ceph processes' is taken from: only CEPH_*, PATH and locale (ceph-env.ts); default process.env. */
+  baseEnv?: NodeJS.ProcessEnv;
   rbdCommand?: string;
   cephCommand?: string;
 }
@@ -31,7 +33,8 @@ export interface CliSettings {
   keyring: string | undefined;
   timeoutMs: number;
   rebuildTimeoutMs: number;
-  env: Record<string, string | undefined>;
+  /** The processes' whole environment (cephProcessEnv): never the bot's secrets. */
+  env: Record<string, string>;
   rbdCommand: string;
   cephCommand: string;
 }
@@ -79,7 +82,7 @@ export async function runCli(s: CliSettings, program: 'rbd' | 'ceph', args: stri
   const [command = program, ...fullArgs] = argv;
   const started = performance.now();
   const r = await execa(command, fullArgs, {
-    reject: false, timeout: timeoutMs, forceKillAfterDelay: 1000, env: s.env, stdin: 'ignore', stripFinalNewline: false,
+    reject: false, timeout: timeoutMs, forceKillAfterDelay: 1000, env: s.env, extendEnv: false, stdin: 'ignore', stripFinalNewline: false,
   });
   const durationMs = Math.round(performance.now() - started);
   const stdout = typeof r.stdout === 'string' ? r.stdout : '';
