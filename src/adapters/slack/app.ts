@@ -17,6 +17,7 @@ import { createHostScanGate } from '../limits/host-scan-gate.js';
 import { toSlackLogger } from './bolt-logger.js';
 import { createDecisionGate } from './handlers/decision-gate.js';
 import { fetchWithTimeout } from './fetch-with-timeout.js';
+import { createHardenedHttpReceiver } from './http-receiver.js';
 import { registerHandlers } from './handlers/register-handlers.js';
 import { createWebClient, DEFAULT_RETRY, normaliseSlackApiUrl } from './web-client.js';
 
@@ -75,7 +76,7 @@ export interface SlackApp {
 
 function createReceiver(opts: SlackAppOptions, logger: ReturnType<typeof toSlackLogger>, slackApiUrl: string | undefined): HTTPReceiver | SocketModeReceiver {
   if (opts.mode === 'http') {
-    return new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, customRoutes: opts.customRoutes ?? [] });
+    return createHardenedHttpReceiver({ signingSecret: opts.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, customRoutes: opts.customRoutes ?? [], appLogger: opts.logger });
   }
   if (!opts.appToken) throw new Error('Socket Mode needs an app-level token (xapp-…, scope connections:write): set SLACK_APP_TOKEN, or use http mode');
   return new SocketModeReceiver({
