@@ -6,6 +6,7 @@ import { auditCommand } from './cli/audit-command.js';
 import { clearRunCommand } from './cli/clear-run-command.js';
 import { migrateCommand } from './cli/migrate-command.js';
 import { hostCommand, inspectCommand, type CliIo } from './cli/inspect-command.js';
+import { terminalIo } from './cli/terminal-text.js';
 import { loadBaseConfig, loadConfig } from './config.js';
 import { serve } from './main.js';
 
@@ -19,7 +20,8 @@ const USAGE = `usage:
   vmlocks help
 Configuration comes from the environment: see the table in README.md.`;
 
-const io: CliIo = { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) };
+// Tenant text (VM names, Ceph/Nova errors) cannot drive the terminal: every line is made terminal-safe.
+const io: CliIo = terminalIo({ out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) });
 
 const OPTIONS = {
   json: { type: 'boolean', default: false }, instance: { type: 'string' }, request: { type: 'string' }, limit: { type: 'string' }, reason: { type: 'string' },

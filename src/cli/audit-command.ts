@@ -3,6 +3,7 @@ import { openStore } from '../adapters/store/index.js';
 import type { BaseConfig } from '../config.js';
 import type { AuditEntry } from '../ports.js';
 import type { CliIo } from './inspect-command.js';
+import { jsonForTerminal } from './terminal-text.js';
 
 function formatEntry(e: AuditEntry): string {
   const what = e.command ? ` $ ${e.command.argv.join(' ')} → exit ${e.command.exitCode} (${e.command.durationMs} ms)`
@@ -23,7 +24,7 @@ export async function auditCommand(cfg: BaseConfig, opts: { instance?: string; r
       ...(opts.request ? { requestId: opts.request } : {}),
       limit: opts.limit ?? 1000,
     });
-    if (opts.json) io.out(JSON.stringify(entries, null, 2));
+    if (opts.json) io.out(jsonForTerminal(entries));
     else if (entries.length === 0) io.out('(no audit entries)');
     else io.out(entries.map(formatEntry).join('\n'));
     return 0;

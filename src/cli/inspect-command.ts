@@ -13,6 +13,7 @@ import { userMessageOf } from '../services/describe-error.js';
 import { createInspectService } from '../services/inspect-instance.js';
 import { formatHostOutcome, formatOutcome } from './format-report.js';
 import { hostJson } from '../core/host-json.js';
+import { jsonForTerminal } from './terminal-text.js';
 
 export interface CliIo {
   out(text: string): void;
@@ -50,7 +51,7 @@ export async function inspectCommand(cfg: BaseConfig, text: string, opts: { json
       const json = outcome.kind === 'report' ? toInspectJson(outcome.report, outcome.plan)
         : outcome.kind === 'not_found' ? notFoundJson(outcome.ref)
           : { verdict: 'ambiguous', candidates: outcome.candidates };
-      io.out(JSON.stringify(json, null, 2));
+      io.out(jsonForTerminal(json));
     } else {
       io.out(formatOutcome(outcome));
     }
@@ -68,7 +69,7 @@ export async function hostCommand(cfg: BaseConfig, text: string, opts: { json: b
   }
   try {
     const outcome = await (await inspectService(cfg)).inspectHost(host.value, actor());
-    io.out(opts.json ? JSON.stringify(outcome.kind === 'host_report' ? hostJson(outcome.summary, outcome.batch) : { host: host.value, verdict: 'not_found' }, null, 2) : formatHostOutcome(outcome));
+    io.out(opts.json ? jsonForTerminal(outcome.kind === 'host_report' ? hostJson(outcome.summary, outcome.batch) : { host: host.value, verdict: 'not_found' }) : formatHostOutcome(outcome));
     return outcome.kind === 'host_report' ? 0 : 2;
   } catch (e) {
     return failed('host', `host ${text}`, e, io, logger);
