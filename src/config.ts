@@ -172,14 +172,32 @@ export function loadBaseConfig(env: NodeJS.ProcessEnv): Result<BaseConfig, strin
   return base.success ? ok(toBase(base.data, env)) : err(explain(base.error));
 }
 
+/**
+ * `serve` runs unattended and removes locks: without CEPH_ID the Ceph clients would act as client.admin, which can
+ * do far more than vmlocks needs. Refused unless CEPH_ID is set or running as admin is asked for explicitly.
+ */
+const CephIdentityEnv = z.object({
+  CEPH_ID: z.string().optional(),
+  VMLOCKS_ALLOW_CEPH_ADMIN: z.enum(['0', '1'], { message: 'expected 1 (run as client.admin on purpose) or 0' }).optional(),
+}).superRefine((e, ctx) => {
+  if ((e.CEPH_ID ?? '').trim() === '' && e.VMLOCKS_ALLOW_CEPH_ADMIN !== '1') {
+    ctx.addIssue({
+      code: 'custom', path: ['CEPH_ID'],
+      message: 'CEPH_ID is not set, so vmlocks would act as client.admin. Set CEPH_ID=vmlocks (the least-privilege user, README "Operations: Ceph user"), ' +
+        'or VMLOCKS_ALLOW_CEPH_ADMIN=1 to run as client.admin on purpose',
+    });
+  }
+});
+
 /** For `serve`: everything, Slack included. */
 export function loadConfig(env: NodeJS.ProcessEnv): Result<Config, string> {
   const base = BaseEnv.safeParse(env);
   const slack = SlackEnv.safeParse(env);
   const mode = SlackModeEnv.safeParse(env);
   const watch = WatchEnv.safeParse(env);
-  if (!base.success || !slack.success || !mode.success || !watch.success) {
-    const issues = [base, slack, mode, watch].flatMap((r) => (r.success ? [] : r.error.issues));
+  const identity = CephIdentityEnv.safeParse(env);
+  if (!base.success || !slack.success || !mode.success || !watch.success || !identity.success) {
+    const issues = [base, slack, mode, watch, identity].flatMap((r) => (r.success ? [] : r.error.issues));
     return err(explain(new z.ZodError(issues)));
   }
   const w = watch.data;

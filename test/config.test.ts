@@ -3,10 +3,26 @@ import { loadBaseConfig, loadConfig } from '../src/config.js';
 
 const slack = {
   SLACK_BOT_TOKEN: 'xoxb-1-2-3', SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_APP_TOKEN: 'xapp-1-A-1-x',
-  VMLOCKS_INCIDENT_CHANNEL: 'C0123456789',
+  VMLOCKS_INCIDENT_CHANNEL: 'C0123456789', CEPH_ID: 'vmlocks',
 };
 
 describe('loadConfig', () => {
+  it('refuses to serve as client.admin unless asked: CEPH_ID unset without VMLOCKS_ALLOW_CEPH_ADMIN=1', () => {
+    const { CEPH_ID: _, ...noId } = slack;
+    const r = loadConfig(noId);
+    expect(r.ok ? '' : r.error).toMatch(/CEPH_ID[\s\S]*client\.admin[\s\S]*CEPH_ID=vmlocks[\s\S]*VMLOCKS_ALLOW_CEPH_ADMIN=1/);
+    expect(loadConfig({ ...noId, VMLOCKS_ALLOW_CEPH_ADMIN: '0' }).ok).toBe(false);
+    expect(loadConfig({ ...noId, VMLOCKS_ALLOW_CEPH_ADMIN: 'yes' }).ok).toBe(false);
+    const admin = loadConfig({ ...noId, VMLOCKS_ALLOW_CEPH_ADMIN: '1' });
+    expect(admin.ok && admin.value.ceph.id).toBeUndefined();
+    const named = loadConfig(slack);
+    expect(named.ok && named.value.ceph.id).toBe('vmlocks');
+  });
+
+  it('does not ask the read-only commands for CEPH_ID', () => {
+    expect(loadBaseConfig({}).ok).toBe(true);
+  });
+
   it('names every missing Slack variable and points at manifest.yml', () => {
     const r = loadConfig({});
     expect(r.ok).toBe(false);
