@@ -47,7 +47,7 @@ afterAll(async () => {
 
 describe('twenty Approve clicks at the same instant', () => {
   it('run the fix once across two replicas: one decision, one rbd lock rm, one reboot; the other nineteen clickers hear it was already approved', async () => {
-    expect(counter.invocations().length).toBeGreaterThan(0); // the bot's inspections went through the wrapper
+    // (reads go through librados, not rbd: the wrapper sees the fix's writes, counted below)
     const { approval, requestId } = requested;
     const clicks = CLICKERS.map((user, i) => ({
       user,

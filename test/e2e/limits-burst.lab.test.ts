@@ -43,6 +43,8 @@ describe('a burst of commands against the running bot', () => {
       slackApiUrl: slack.apiUrl,
       env: {
         PATH: cli.pathEnv,
+        // The limiter is measured at the process boundary: reads through the CLIs, one process per Ceph call.
+        VMLOCKS_CEPH_READS: 'cli',
         VMLOCKS_CEPH_CONCURRENCY: String(CEPH_CONCURRENCY),
         VMLOCKS_USER_COMMANDS: String(USER_COMMANDS),
         VMLOCKS_USER_COMMANDS_WINDOW: '1m',

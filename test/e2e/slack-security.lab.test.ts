@@ -33,8 +33,10 @@ beforeAll(async () => {
   server = booted;
   await unlockedImage({ spec: server.disk });
   slack = await startFakeSlackApi();
+  // Reads through the CLIs, so that every Ceph call of the bot is a process the counting wrappers see (the
+  // metrics count Ceph calls on both read paths; inspect-cli.lab.test.ts proves the librados path starts none).
   counting = createCountingPath();
-  bot = await startBot({ slackApiUrl: slack.apiUrl, env: { PATH: counting.PATH, VMLOCKS_USER_COMMANDS: '100' } });
+  bot = await startBot({ slackApiUrl: slack.apiUrl, env: { PATH: counting.PATH, VMLOCKS_USER_COMMANDS: '100', VMLOCKS_CEPH_READS: 'cli' } });
 });
 
 afterAll(async () => {

@@ -41,8 +41,10 @@ beforeAll(async () => {
   socket = await startFakeSocketMode();
   slack.attachSocketMode(socket);
   side = { slack, socket };
+  // Reads through the CLIs, so that every Ceph call of the bot is a process the counting wrappers see (the
+  // metrics count Ceph calls on both read paths; inspect-cli.lab.test.ts proves the librados path starts none).
   counting = createCountingPath();
-  bot = await startBot({ slackApiUrl: slack.apiUrl, socketMode: { appToken: socket.appToken }, env: { PATH: counting.PATH, VMLOCKS_USER_COMMANDS: '100' } });
+  bot = await startBot({ slackApiUrl: slack.apiUrl, socketMode: { appToken: socket.appToken }, env: { PATH: counting.PATH, VMLOCKS_USER_COMMANDS: '100', VMLOCKS_CEPH_READS: 'cli' } });
 });
 
 afterAll(async () => {
