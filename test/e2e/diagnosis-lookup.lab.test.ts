@@ -40,7 +40,7 @@ describe('an instance Nova does not know', () => {
     const name = uniqueName('e2e-nosuch');
     const a = await askVmlocks(bot, slack, name);
     timings.add({ scenario: '/vmlocks unknown name', ackMs: a.ackMs, answerMs: a.answerMs });
-    expect(messageTextOf(a.answer.body)).toBe(`NOT FOUND: ${name}`);
+    expect(messageTextOf(a.answer.body)).toBe(`NOT FOUND: \`${name}\``);
     expect(blocksTextOf(a.answer.body)).toContain(`*NOT FOUND* — no instance is named \`${name}\`.`);
     expect(buttonsOf(a.answer.body)).toEqual([]);
   });
@@ -74,7 +74,7 @@ describe('a name two servers share', () => {
   it('is answered in Slack with both candidates, their UUIDs and hosts, and no verdict', async () => {
     const a = await askVmlocks(bot, slack, twinName);
     timings.add({ scenario: '/vmlocks ambiguous name', ackMs: a.ackMs, answerMs: a.answerMs });
-    expect(messageTextOf(a.answer.body)).toBe(`AMBIGUOUS: 2 instances named ${twinName}; use the UUID`);
+    expect(messageTextOf(a.answer.body)).toBe(`AMBIGUOUS: 2 instances named \`${twinName}\`; use the UUID`);
     const text = blocksTextOf(a.answer.body);
     for (const t of twins) expect(text).toContain(`\`${t.id}\` · host \`${t.host}\` · \`ACTIVE\``);
     expect(text).not.toMatch(/STALE|ALIVE|UNLOCKED|UNKNOWN/);

@@ -31,6 +31,16 @@ let approval: ApprovalMessage;
 let done: FixRequest;
 
 const Info = z.object({ flags: z.array(z.string()) });
+/** The approval message's reference, once the bot stored it (it does when Slack answers the post). */
+async function waitForMessageRef(s: FixSuite, requestId: string): Promise<FixRequest['approvalMessage']> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ref = (await s.store.get(requestId))?.approvalMessage ?? null;
+    if (ref !== null || Date.now() > deadline) return ref;
+    await sleep(100);
+  }
+}
+
 async function flagsOf(spec: ImageSpec): Promise<string[]> {
   return Info.parse(JSON.parse((await adminRun('rbd', ['info', spec, '--format', 'json'])).stdout)).flags;
 }
@@ -91,7 +101,9 @@ describe('a fix beside a live disk with an invalid object map, approved before t
 
     done = await waitForState(suite.store, requestId, ['succeeded', 'failed', 'aborted'], 150_000);
     expect(done).toMatchObject({ state: 'succeeded', decidedBy: USERS.bob });
-    expect(done.approvalMessage).toEqual({ channel: where.channel, ts: where.ts });
+    // Slack's answer to the post is held back 3 s, so the reference may be stored after the run ended
+    const stored = await waitForMessageRef(suite, requestId);
+    expect(stored).toEqual({ channel: where.channel, ts: where.ts });
   });
 
   it('leaves the live disk exactly as it was: same lock, same watcher, same invalid object map, and no command on it', async () => {

@@ -23,7 +23,7 @@ let suite: FixSuite;
 let frozen: FrozenOwnerScenario | undefined;
 
 beforeAll(async () => {
-  suite = await startFixSuite({ env: { VMLOCKS_APPROVERS: '', VMLOCKS_APPROVER_GROUP: GROUP }, slack: { usergroups: { [GROUP]: [DAVE, ERIN] } } });
+  suite = await startFixSuite({ env: { VMLOCKS_APPROVERS: '', VMLOCKS_APPROVER_GROUP: GROUP, VMLOCKS_OPERATORS: `${USERS.alice},${USERS.mallory}` }, slack: { usergroups: { [GROUP]: [DAVE, ERIN] } } });
 });
 afterAll(async () => {
   await frozen?.cleanup();

@@ -51,7 +51,7 @@ describe('/vmlocks host <compute-host>', () => {
   it('lists every instance of the host, the stale one first with its own Request fix button, the live one as alive', async () => {
     const answer = await runVmlocks({ bot, slack }, USERS.alice, 'host compute-2');
     const text = textOf(answer.body);
-    expect(text).toMatch(/compute-2\* is up/);
+    expect(text).toMatch(/`compute-2` is up/);
     expect(text.indexOf(stale.id)).toBeGreaterThan(-1);
     expect(text.indexOf(stale.id)).toBeLessThan(text.indexOf(alive.id));
     expect(text).toMatch(new RegExp(`ALIVE[^]*${alive.id}`));
@@ -80,7 +80,7 @@ describe('/vmlocks host <compute-host>', () => {
 
   it('answers "not found" for a host Nova does not know, exit 2 on the command line', async () => {
     const answer = await runVmlocks({ bot, slack }, USERS.alice, 'host compute-99');
-    expect(textOf(answer.body)).toContain('NOT FOUND: no compute host compute-99');
+    expect(textOf(answer.body)).toContain('NOT FOUND: no compute host `compute-99`');
     expect((await runCli(['host', 'compute-99'], labEnv())).exitCode).toBe(2);
   });
 });

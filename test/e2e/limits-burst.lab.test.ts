@@ -45,6 +45,8 @@ describe('a burst of commands against the running bot', () => {
         PATH: cli.pathEnv,
         // The limiter is measured at the process boundary: reads through the CLIs, one process per Ceph call.
         VMLOCKS_CEPH_READS: 'cli',
+        // only operators may run /vmlocks (issue 11)
+        VMLOCKS_OPERATORS: [...HEAVY_USERS, ...LIGHT_USERS, 'U0SOLO0001', 'U0OTHER002'].join(','),
         VMLOCKS_CEPH_CONCURRENCY: String(CEPH_CONCURRENCY),
         VMLOCKS_USER_COMMANDS: String(USER_COMMANDS),
         VMLOCKS_USER_COMMANDS_WINDOW: '1m',

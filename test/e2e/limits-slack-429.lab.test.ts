@@ -44,7 +44,8 @@ describe("Slack's 429 on the incident channel", () => {
     slack.rateLimitNext('chat.postMessage', RATE_LIMITED_POSTS, 1);
     const from = slack.calls.length;
 
-    // One request (its approval message and the "requested" notice), then four refused clicks at once (four notices).
+    // One request (its approval message and the "requested" notice), then four refused clicks at once (answered to
+    // the clickers, never posted to the channel).
     expect((await sendSlackRequest(requestFixClick(bot, slack, { user: USERS.alice, instanceId: server.id, id: 'request' }))).status).toBe(200);
     const asked = answerText(await finalAnswer(slack, 'request', 60_000));
     const requestId = /\b(fx-[0-9a-f]+)\b/.exec(asked)?.[1] ?? `no request id in: ${asked}`;
@@ -53,7 +54,9 @@ describe("Slack's 429 on the incident channel", () => {
     expect(acks.map((a) => a.status)).toEqual(clickers.map(() => 200));
 
     const posted = (c: RecordedCall): boolean => c.method === 'chat.postMessage' && c.args.channel === INCIDENT_CHANNEL && textOf(c).includes(requestId);
-    await slack.waitForCalls(posted, 2 + clickers.length, 60_000);
+    await slack.waitForCalls(posted, 2, 60_000);
+    // the refused clicks are answered to their clickers only (issue 11): give them time to show up in the channel
+    await Promise.all(clickers.map((_, i) => finalAnswer(slack, `refused-${i}`, 30_000)));
     const ours = slack.calls.slice(from);
     const delivered = ours.filter((c) => c.status === 200 && posted(c));
     const approvalMessages = delivered.filter((c) => textOf(c).includes('vmlocks.approve_fix'));
@@ -61,7 +64,7 @@ describe("Slack's 429 on the incident channel", () => {
     const refused = delivered.filter((c) => /could not decide/.test(String(c.args.text)));
     expect(approvalMessages).toHaveLength(1);
     expect(requested).toHaveLength(1);
-    expect(refused.map((c) => String(c.args.text).includes(USERS.mallory) ? 'mallory' : 'alice').sort()).toEqual(['alice', 'mallory', 'mallory', 'mallory']);
+    expect(refused).toEqual([]);
     // the approval message goes first (it was the first post, and it outranks event notices in the queue)
     expect(delivered[0]).toBe(approvalMessages[0]);
 

@@ -61,7 +61,8 @@ describe('a bot killed during the reboot wait', () => {
     expect(textOf(post.args)).toContain('It is not resumed');
     const update = await suite.slack.waitForCall((c) => c.method === 'chat.update' && c.args.channel === approval.channel &&
       c.args.ts === approval.ts && textOf(c.args).includes('*Interrupted* at step `wait`'), 30_000);
-    expect(actionIdsOf(update.args.blocks)).toEqual([]);
+    // no Approve/Deny any more; only the remaining restart, as its own request that needs a second person
+    expect(actionIdsOf(update.args.blocks)).toEqual(['vmlocks.request_restart']);
     await waitForTold(suite, USERS.alice, (t) => t.includes(requestId) && t.includes('interrupted at step wait'));
 
     // not resumed: the compute comes back, the reboot Nova queued completes, and nothing else is sent

@@ -68,7 +68,7 @@ describe('the OSD blocklist', () => {
     const address = randomAddress();
     const record = await vmlocks.addToBlocklist(address, 3600);
     expect(record.exitCode).toBe(0);
-    expect(record.argv.slice(-4)).toEqual(['osd', 'blocklist', 'add', address]);
+    expect(record.argv.slice(-5)).toEqual(['osd', 'blocklist', 'add', address, '3600']);
     expect(record.stderrExcerpt).toContain(`blocklisting ${address} until`);
     const entry = (await vmlocks.listBlocklist()).find((e) => e.address === address);
     expect(entry?.until).toMatch(/^\d{4}-\d{2}-\d{2}T/);
