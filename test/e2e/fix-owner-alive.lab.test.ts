@@ -57,7 +57,8 @@ describe('an owner alive again between request and approval', () => {
   it('refuses a member removed from VMLOCKS_APPROVER_GROUP since the request, reading the group at click time', async () => {
     suite.slack.setUsergroup(GROUP, [DAVE]);
     const answer = await answerTo(suite, await clickOnApproval(suite, requested.approval, ERIN));
-    expect(textOf(answer.body)).toContain('You are not an approver of vmlocks fixes');
+    // no longer an approver, so no longer an operator either (issue 11): refused before the decision, revealing nothing
+    expect(textOf(answer.body)).toContain('vmlocks is not available to you');
     expect(await suite.store.get(requested.requestId)).toMatchObject({ state: 'pending' });
     expect(suite.slack.callsTo('usergroups.users.list').length).toBeGreaterThan(0);
   });

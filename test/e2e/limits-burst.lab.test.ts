@@ -86,7 +86,7 @@ describe('a burst of commands against the running bot', () => {
     expect(limited.filter((a) => LIGHT_USERS.includes(a.user))).toEqual([]);
     for (const a of answered.filter((x) => !limited.includes(x))) {
       // a real report of the right server, with the verdict its disk's state calls for
-      expect(a.text, a.id).toMatch(new RegExp(`^${a.target.verdict}: ${a.target.server.name}`));
+      expect(a.text, a.id).toMatch(new RegExp(`^${a.target.verdict}: \`${a.target.server.name}\``));
     }
     // Nothing is answered twice: one final answer per command.
     for (const p of plan) expect(slack.responses.filter((r) => r.id === p.id && !isProgress(r)), p.id).toHaveLength(1);
@@ -113,7 +113,7 @@ describe('a burst of commands against the running bot', () => {
     const acks = await sendTogether(first.map((f) => commandRequest(bot, slack, f)));
     expect(acks.every((a) => a.status === 200)).toBe(true);
     const answers = await Promise.all(first.map((f) => finalAnswer(slack, f.id)));
-    for (const a of answers) expect(answerText(a)).toMatch(new RegExp(`^UNLOCKED: ${unlocked.server.name}`));
+    for (const a of answers) expect(answerText(a)).toMatch(new RegExp(`^UNLOCKED: \`${unlocked.server.name}\``));
 
     const eleventh = await sendSlackRequest(commandRequest(bot, slack, { user, text: unlocked.server.name, id: 'solo-10' }));
     expect(eleventh.status).toBe(200);
@@ -131,7 +131,7 @@ describe('a burst of commands against the running bot', () => {
 
     const other = await sendSlackRequest(commandRequest(bot, slack, { user: 'U0OTHER002', text: unlocked.server.name, id: 'other-0' }));
     expect(other.status).toBe(200);
-    expect(answerText(await finalAnswer(slack, 'other-0'))).toMatch(new RegExp(`^UNLOCKED: ${unlocked.server.name}`));
+    expect(answerText(await finalAnswer(slack, 'other-0'))).toMatch(new RegExp(`^UNLOCKED: \`${unlocked.server.name}\``));
     expect(await limitHits(bot, 'user_commands')).toBe(hitsBefore + 1);
   });
 });
