@@ -36,12 +36,15 @@ COPY --from=build /app/dist ./dist
 COPY package.json manifest.yml ./
 RUN mkdir -p /data && chown node:node /data
 USER node
+# /healthz, /readyz and /metrics on METRICS_PORT (9464), on every interface of the container so that probes and
+# Prometheus reach them; /slack/events (http mode only) on PORT (3000). Outside a container METRICS_HOST defaults to
+# 127.0.0.1.
 ENV NODE_ENV=production \
     VMLOCKS_DB=/data/vmlocks.db \
-    PORT=3000
+    METRICS_HOST=0.0.0.0
 VOLUME ["/data"]
-EXPOSE 3000
+EXPOSE 3000 9464
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
-  CMD ["node", "-e", "const p=process.env.METRICS_PORT||process.env.PORT||3000;fetch('http://127.0.0.1:'+p+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "const h=process.env.METRICS_HOST||'0.0.0.0';const a=h==='0.0.0.0'||h==='::'?'127.0.0.1':h.includes(':')?'['+h+']':h;fetch('http://'+a+':'+(process.env.METRICS_PORT||9464)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/cli.js"]
 CMD ["serve"]

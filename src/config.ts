@@ -27,6 +27,8 @@ function positiveInt(defaultValue: number) {
 
 const pool = z.string().trim().pipe(branded(parsePoolName));
 
+const portNumber = z.coerce.number({ message: 'expected a port number' }).int('expected a port number').min(0, 'expected a port number (0-65535)').max(65535, 'expected a port number (0-65535)');
+
 const pools = z.string().default('volumes').transform((text, ctx): PoolName[] => {
   const out: PoolName[] = [];
   for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
@@ -106,11 +108,36 @@ const WatchEnv = z.object({
   VMLOCKS_WATCH_SETTLE: duration('45s'),
 });
 
+/** Default METRICS_PORT: the port OpenTelemetry's Prometheus exporter uses for an application's own metrics. */
+export const DEFAULT_METRICS_PORT = 9464;
+
+/**
+ * /healthz, /readyz and /metrics (`serve`): their own listener, never the public one of /slack/events. Loopback by
+ * default outside a container; the image sets METRICS_HOST=0.0.0.0 (probes and Prometheus reach the pod's address).
+ */
+const MetricsEnv = z.object({
+  METRICS_PORT: portNumber.default(DEFAULT_METRICS_PORT),
+  METRICS_HOST: z.string().trim().default('127.0.0.1').pipe(z.union([z.ipv4(), z.ipv6()], {
+    message: 'expected an IP address to listen on: 127.0.0.1 (this host only, the default), 0.0.0.0 or :: (every interface), or one of this host\'s addresses',
+  })),
+  // read here only to refuse METRICS_PORT = PORT in http mode (two listeners on one port)
+  PORT: z.string().optional(),
+  VMLOCKS_SLACK_MODE: z.string().optional(),
+}).superRefine((e, ctx) => {
+  const slackPort = e.PORT === undefined || e.PORT.trim() === '' ? 3000 : Number(e.PORT);
+  if ((e.VMLOCKS_SLACK_MODE ?? '').trim() === 'http' && e.METRICS_PORT !== 0 && e.METRICS_PORT === slackPort) {
+    ctx.addIssue({
+      code: 'custom', path: ['METRICS_PORT'],
+      message: `equals PORT (${slackPort}), where /slack/events listens in http mode: give /healthz, /readyz and /metrics another port (default ${DEFAULT_METRICS_PORT})`,
+    });
+  }
+});
+
 const SlackEnv = z.object({
   SLACK_BOT_TOKEN: z.string({ message: 'required: the bot token (xoxb-…) from your Slack app, see manifest.yml' }).trim().regex(/^xoxb-/, 'expected a bot token starting with xoxb- (see manifest.yml)'),
   SLACK_SIGNING_SECRET: z.string({ message: 'required: the signing secret from your Slack app\'s Basic Information page' }).trim().min(8, 'expected the app\'s signing secret'),
   SLACK_API_URL: z.url({ message: 'expected a URL such as https://slack.com/api/' }).optional(),
-  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000),
+  PORT: portNumber.default(3000),
   VMLOCKS_INCIDENT_CHANNEL: z.string({ message: 'required: the channel id (C…) for notifications and approvals' }).trim().regex(/^[CG][A-Z0-9]{6,}$/, 'expected a channel id such as C0123456789 (not a #name)'),
   VMLOCKS_APPROVALS_CHANNEL: z.string().trim().regex(/^[CG][A-Z0-9]{6,}$/, 'expected a channel id such as C0123456789').optional(),
   VMLOCKS_APPROVERS: idList(/^[UW][A-Z0-9]{6,}$/, 'user'),
@@ -126,7 +153,13 @@ const SlackEnv = z.object({
 
 export type BaseConfig = ReturnType<typeof toBase>;
 export type SlackConfig = z.output<typeof SlackEnv> & z.output<typeof SlackModeEnv>;
-export type Config = BaseConfig & { slack: SlackConfig; watch: WatchConfig };
+export type Config = BaseConfig & { slack: SlackConfig; watch: WatchConfig; metricsListener: MetricsListenerConfig };
+
+/** Where /healthz, /readyz and /metrics listen. */
+export interface MetricsListenerConfig {
+  port: number;
+  host: string;
+}
 
 export interface WatchConfig {
   enabled: boolean;
@@ -196,13 +229,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Result<Config, string> {
   const mode = SlackModeEnv.safeParse(env);
   const watch = WatchEnv.safeParse(env);
   const identity = CephIdentityEnv.safeParse(env);
-  if (!base.success || !slack.success || !mode.success || !watch.success || !identity.success) {
-    const issues = [base, slack, mode, watch, identity].flatMap((r) => (r.success ? [] : r.error.issues));
+  const listener = MetricsEnv.safeParse(env);
+  if (!base.success || !slack.success || !mode.success || !watch.success || !identity.success || !listener.success) {
+    const issues = [base, slack, mode, watch, identity, listener].flatMap((r) => (r.success ? [] : r.error.issues));
     return err(explain(new z.ZodError(issues)));
   }
   const w = watch.data;
   return ok({
     ...toBase(base.data, env), slack: { ...slack.data, ...mode.data },
     watch: { enabled: w.VMLOCKS_WATCH_HOSTS, intervalMs: w.VMLOCKS_WATCH_INTERVAL, settleMs: w.VMLOCKS_WATCH_SETTLE },
+    metricsListener: { port: listener.data.METRICS_PORT, host: listener.data.METRICS_HOST },
   });
 }

@@ -53,6 +53,7 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   const groupMembers = createGroupMembers(web, metrics);
   const approvers = createApproverDirectory({ client: web, approvers: s.VMLOCKS_APPROVERS, group: s.VMLOCKS_APPROVER_GROUP, logger, metrics, groupMembers });
   warnAboutAccess(cfg, logger);
+  warnAboutPort(cfg, logger);
   const brake = createFixBrake({ limit: cfg.limits.fixBrake, windowMs: cfg.limits.fixBrakeWindowMs, metrics, logger });
   const lifecycle = { store, audit: store, notifier, clock, logger, metrics };
   // Runs this process starts are leased to this random id (never host/pid), renewed every third of the lease.
@@ -80,10 +81,15 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
       reportChannels: [s.VMLOCKS_INCIDENT_CHANNEL, ...s.VMLOCKS_CHANNELS],
     },
     timeoutMs: s.VMLOCKS_SLACK_TIMEOUT, client: web, commandLimit: { count: cfg.limits.userCommands, windowMs: cfg.limits.userCommandsWindowMs },
-    customRoutes: routes,
   });
-  await slack.start();
-  const health = s.VMLOCKS_SLACK_MODE === 'socket' ? await startHealthServer(s.PORT, routes) : null;
+  // Probes get /healthz (and /readyz "starting") while the rest starts; /slack/events alone is on PORT.
+  const health = await startHealthServer(cfg.metricsListener, routes);
+  try {
+    await slack.start();
+  } catch (e) {
+    await health.close();
+    throw e;
+  }
 
   // A run that was going when the last process died is reported, never resumed; overdue requests expire.
   await reportInterruptedRuns(lifecycle);
@@ -94,7 +100,10 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
   await batchSweeper.sweep();
   const hostWatch = startHostWatchFor(cfg.watch, { nova, store, announcer: notifier, inspect, clock, logger, metrics });
   ready = true;
-  logger.info({ event: 'started', mode: s.VMLOCKS_SLACK_MODE, port: slack.port() ?? s.PORT, db: isPostgresUrl(cfg.dbPath) ? redactUrl(cfg.dbPath) : cfg.dbPath, runnerId: lease.runnerId }, 'vmlocks is running');
+  logger.info({
+    event: 'started', mode: s.VMLOCKS_SLACK_MODE, ...(s.VMLOCKS_SLACK_MODE === 'http' ? { port: slack.port() ?? s.PORT } : {}),
+    metrics: { host: cfg.metricsListener.host, port: health.port }, db: isPostgresUrl(cfg.dbPath) ? redactUrl(cfg.dbPath) : cfg.dbPath, runnerId: lease.runnerId,
+  }, 'vmlocks is running');
 
   return {
     async stop() {
@@ -103,7 +112,7 @@ export async function serve(cfg: Config, logger: Logger = createLogger({ level: 
       batchSweeper.stop();
       await hostWatch?.stop();
       await slack.stop();
-      health?.close();
+      await health.close();
       await batches.idle();
       await fixes.idle();
       await notifier.stop();
@@ -121,5 +130,15 @@ function warnAboutAccess(cfg: Config, logger: Logger): void {
   }
   if (s.VMLOCKS_OPERATORS.length === 0 && s.VMLOCKS_OPERATOR_GROUP === undefined) {
     logger.warn({ event: 'approvers_only' }, 'neither VMLOCKS_OPERATORS nor VMLOCKS_OPERATOR_GROUP is set: only the approvers may use /vmlocks and request fixes');
+  }
+}
+
+/** Socket Mode used to serve /healthz, /readyz and /metrics on PORT: say where they are now. */
+function warnAboutPort(cfg: Config, logger: Logger): void {
+  if (cfg.slack.VMLOCKS_SLACK_MODE === 'socket' && cfg.env.PORT !== undefined && cfg.env.METRICS_PORT === undefined) {
+    logger.warn(
+      { event: 'port_unused', port: cfg.slack.PORT, metricsPort: cfg.metricsListener.port },
+      `PORT is not used in Socket Mode: /healthz, /readyz and /metrics are on METRICS_PORT (${cfg.metricsListener.port}); set METRICS_PORT=${cfg.slack.PORT} to keep them where they were`,
+    );
   }
 }

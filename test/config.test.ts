@@ -101,6 +101,45 @@ describe('the host watch settings', () => {
   });
 });
 
+describe('the metrics listener (METRICS_PORT, METRICS_HOST)', () => {
+  const http = { ...slack, VMLOCKS_SLACK_MODE: 'http' };
+
+  it('listens on 127.0.0.1:9464 by default, in both modes, whatever PORT is', () => {
+    for (const env of [slack, http, { ...http, PORT: '8080' }]) {
+      const r = loadConfig(env);
+      expect(r.ok && r.value.metricsListener).toEqual({ port: 9464, host: '127.0.0.1' });
+    }
+  });
+
+  it.each([
+    ['0.0.0.0', '0.0.0.0'], ['::', '::'], [' 10.0.0.5 ', '10.0.0.5'], ['fd00::2', 'fd00::2'],
+  ])('reads METRICS_HOST=%s', (value, host) => {
+    const r = loadConfig({ ...slack, METRICS_HOST: value, METRICS_PORT: '9102' });
+    expect(r.ok && r.value.metricsListener).toEqual({ port: 9102, host });
+  });
+
+  it.each([
+    ['METRICS_PORT', '65536', /METRICS_PORT/],
+    ['METRICS_PORT', 'metrics', /port number[\s\S]*METRICS_PORT/],
+    ['METRICS_PORT', '9464.5', /METRICS_PORT/],
+    ['METRICS_HOST', 'localhost', /IP address[\s\S]*METRICS_HOST/],
+    ['METRICS_HOST', '0.0.0.0:9464', /METRICS_HOST/],
+    ['METRICS_HOST', 'http://0.0.0.0', /METRICS_HOST/],
+  ])('refuses %s=%s with a message naming it', (name, value, message) => {
+    const r = loadConfig({ ...slack, [name]: value });
+    expect(r.ok ? '' : r.error).toMatch(message);
+  });
+
+  it('refuses METRICS_PORT = PORT in http mode (two listeners on one port), not in Socket Mode where PORT is unused', () => {
+    const same = loadConfig({ ...http, PORT: '8080', METRICS_PORT: '8080' });
+    expect(same.ok ? '' : same.error).toMatch(/equals PORT \(8080\)[\s\S]*at METRICS_PORT/);
+    const byDefault = loadConfig({ ...http, METRICS_PORT: '3000' });
+    expect(byDefault.ok ? '' : byDefault.error).toMatch(/PORT \(3000\)/);
+    expect(loadConfig({ ...slack, PORT: '3000', METRICS_PORT: '3000' }).ok).toBe(true);
+    expect(loadConfig({ ...http, PORT: '0', METRICS_PORT: '0' }).ok).toBe(true);
+  });
+});
+
 describe('loadBaseConfig', () => {
   it('needs no Slack credentials (for inspect and audit)', () => {
     const r = loadBaseConfig({ CEPH_ID: 'vmlocks' });

@@ -68,9 +68,10 @@ describe('vmlocks serve in the container (http mode)', () => {
   beforeAll(async () => { bot = await startServeContainer(); });
   afterAll(async () => { await bot?.stop(); });
 
-  it('answers /healthz, and its HEALTHCHECK passes', async () => {
-    const res = await fetch(`${bot.baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
+  it('answers /healthz on METRICS_PORT (not on PORT, the Slack port), and its HEALTHCHECK passes', async () => {
+    const res = await fetch(`${bot.metricsUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
     expect(res.status).toBe(200);
+    expect((await fetch(`${bot.baseUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })).status).toBe(404);
     const health = await podman(['healthcheck', 'run', bot.name]);
     expect(health.exitCode, `${health.stdout} ${health.stderr}`).toBe(0);
   });
@@ -106,7 +107,9 @@ describe('the image', () => {
     expect(image.config.User).toBe('node');
     expect(image.config.Env).toContain('NODE_ENV=production');
     expect(image.config.Env.some((e) => e.startsWith('NODE_EXTRA_CA_CERTS'))).toBe(false);
-    expect(image.config.Healthcheck?.Test.join(' ')).toMatch(/healthz/);
+    expect(image.config.Healthcheck?.Test.join(' ')).toMatch(/METRICS_PORT[\s\S]*9464[\s\S]*healthz/);
+    expect(image.config.Env).toContain('METRICS_HOST=0.0.0.0');
+    expect(Object.keys(image.config.ExposedPorts ?? {}).sort()).toEqual(['3000/tcp', '9464/tcp']);
     expect(image.config.Labels?.['org.opencontainers.image.title']).toBe('vmlocks');
   });
 

@@ -23,8 +23,16 @@ describe('the running bot', () => {
     expect(JSON.stringify(answer.body)).toMatch(/no instance|not found/i);
   });
 
-  it('serves Prometheus metrics that count the command', async () => {
-    const text = await (await fetch(`${bot.baseUrl}/metrics`)).text();
-    expect(text).toMatch(/vmlocks_commands_total\{kind="inspect"\} [1-9]/);
+  it('serves Prometheus metrics that count the command on METRICS_PORT, and nothing but /slack/events on PORT', async () => {
+    const res = await fetch(`${bot.metricsUrl}/metrics`);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(await res.text()).toMatch(/vmlocks_commands_total\{kind="inspect"\} [1-9]/);
+    for (const path of ['/metrics', '/healthz', '/readyz']) {
+      const onSlackPort = await fetch(`${bot.baseUrl}${path}`);
+      expect([path, onSlackPort.status]).toEqual([path, 404]);
+      expect(await onSlackPort.text()).not.toContain('vmlocks_');
+    }
+    expect((await fetch(`${bot.metricsUrl}/healthz`)).status).toBe(200);
+    expect(bot.logs().find((l) => l.event === 'started')).toMatchObject({ metrics: { host: '127.0.0.1', port: Number(new URL(bot.metricsUrl).port) } });
   });
 });

@@ -24,7 +24,7 @@ let crashed: LabServer;
 
 /** The successful polls a bot made so far, from its /metrics. */
 async function polls(bot: BotProcess): Promise<number> {
-  const text = await (await fetch(`${bot.baseUrl}/metrics`)).text();
+  const text = await (await fetch(`${bot.metricsUrl}/metrics`)).text();
   return Number(/^vmlocks_host_watch_polls_total\{outcome="ok"\} (\d+)/m.exec(text)?.[1] ?? 0);
 }
 

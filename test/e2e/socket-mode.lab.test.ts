@@ -79,9 +79,11 @@ describe('the bot started in Socket Mode', () => {
     expect(String(opens[0]?.response.url)).toContain(`ticket=${connection?.ticket}`);
     expect(connection?.closedAt).toBeNull();
     expect(bot.logs().some((l) => l.msg === 'Slack app connected (Socket Mode)')).toBe(true);
-    // no Request URL in Socket Mode: PORT serves health and metrics only
-    const post = await fetch(bot.eventsUrl, { method: 'POST', body: 'payload=%7B%7D', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
-    expect(post.status).toBe(404);
+    // no Request URL in Socket Mode: nothing listens on PORT, and METRICS_PORT serves health and metrics only
+    const form = { method: 'POST', body: 'payload=%7B%7D', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } };
+    await expect(fetch(bot.eventsUrl, form)).rejects.toThrow(/fetch failed/);
+    expect((await fetch(`${bot.metricsUrl}/slack/events`, form)).status).toBe(404);
+    expect((await fetch(`${bot.metricsUrl}/readyz`)).status).toBe(200);
   });
 
   it('acks a /vmlocks envelope with bad input and answers the usage only to the user, calling neither Ceph nor Nova', async () => {

@@ -3,7 +3,7 @@
  * HTTP mode on a free port, against the real labs and a fake Slack Web API. Tests then talk to it as Slack does
  * (signed HTTP requests) and read its SQLite file and JSON logs: Goldberg's five outcomes. With `socketMode` it runs
  * in Socket Mode instead (the default of `npm start`): Slack's side is then a FakeSocketMode attached to the fake Web
- * API, and PORT serves only /healthz, /readyz and /metrics.
+ * API, and PORT is not used. /healthz, /readyz and /metrics are on their own port (METRICS_PORT) in both modes.
  */
 import { execa, type ResultPromise } from 'execa';
 import { mkdtempSync } from 'node:fs';
@@ -54,6 +54,8 @@ export interface BotOptions {
 
 export interface BotProcess {
   baseUrl: string;
+  /** http://127.0.0.1:METRICS_PORT: /healthz, /readyz, /metrics. */
+  metricsUrl: string;
   eventsUrl: string;
   dbPath: string;
   pid: number;
@@ -74,10 +76,12 @@ export function tempDbPath(): string {
 
 export async function startBot(opts: BotOptions): Promise<BotProcess> {
   const port = await freePort();
+  const metricsPort = await freePort();
   const dbPath = opts.dbPath ?? tempDbPath();
   const env = {
     ...labEnv(),
     VMLOCKS_SLACK_MODE: opts.socketMode ? 'socket' : 'http', ...(opts.socketMode ? { SLACK_APP_TOKEN: opts.socketMode.appToken } : {}), PORT: String(port), SLACK_API_URL: opts.slackApiUrl,
+    METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1',
     SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET,
     VMLOCKS_INCIDENT_CHANNEL: INCIDENT_CHANNEL, VMLOCKS_APPROVERS: `${USERS.alice},${USERS.bob},${USERS.carol}`,
     // mallory is an engineer (an operator) who is not an approver
@@ -108,17 +112,18 @@ export async function startBot(opts: BotOptions): Promise<BotProcess> {
   const exited = child.then((r) => { ended = { exitCode: r.exitCode, signal: r.signal }; return r; });
 
   const baseUrl = `http://127.0.0.1:${port}`;
+  const metricsUrl = `http://127.0.0.1:${metricsPort}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     const done = await Promise.race([exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 100))]);
     if (done) throw new Error(`the bot exited during start-up:\n${stderr.join('')}\n${raw.slice(-20).join('\n')}`);
-    const ok = await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${metricsUrl}/readyz`).then((r) => r.ok, () => false);
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`the bot did not become ready in 60 s:\n${stderr.join('')}\n${raw.slice(-20).join('\n')}`);
   }
 
   const bot: BotProcess = {
-    baseUrl, eventsUrl: `${baseUrl}/slack/events`, dbPath, pid: child.pid ?? -1,
+    baseUrl, metricsUrl, eventsUrl: `${baseUrl}/slack/events`, dbPath, pid: child.pid ?? -1,
     logs: () => [...lines],
     async waitForLog(what, match, timeoutMs = 30_000) {
       const end = Date.now() + timeoutMs;

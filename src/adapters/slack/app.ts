@@ -1,5 +1,6 @@
 /**
- * The Bolt app: Socket Mode by default (no public URL needed), or Bolt's HTTP receiver on `/slack/events`.
+ * The Bolt app: Socket Mode by default (no public URL needed), or Bolt's HTTP receiver on `/slack/events` (and
+ * nothing else: /healthz, /readyz and /metrics have their own listener, health-server.ts).
  * Web API calls go to `slackApiUrl` (GovSlack, tests) with a timeout; listeners are the handlers/ files.
  */
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
@@ -53,8 +54,6 @@ export interface SlackAppOptions {
   /** How long a deny submission waits for the decision before closing the modal (< Slack's 3 s). Default 2000. */
   viewAckDeadlineMs?: number;
   retryConfig?: RetryOptions;
-  /** http mode: extra routes on the same port (e.g. /healthz, /metrics). */
-  customRoutes?: ConstructorParameters<typeof HTTPReceiver>[0]['customRoutes'];
 }
 
 export interface SlackAccessOptions {
@@ -76,7 +75,7 @@ export interface SlackApp {
 
 function createReceiver(opts: SlackAppOptions, logger: ReturnType<typeof toSlackLogger>, slackApiUrl: string | undefined): HTTPReceiver | SocketModeReceiver {
   if (opts.mode === 'http') {
-    return createHardenedHttpReceiver({ signingSecret: opts.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, customRoutes: opts.customRoutes ?? [], appLogger: opts.logger });
+    return createHardenedHttpReceiver({ signingSecret: opts.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, appLogger: opts.logger });
   }
   if (!opts.appToken) throw new Error('Socket Mode needs an app-level token (xapp-…, scope connections:write): set SLACK_APP_TOKEN, or use http mode');
   return new SocketModeReceiver({

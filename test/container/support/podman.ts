@@ -88,6 +88,7 @@ export interface ImageConfig {
   Cmd: string[] | null;
   Labels: Record<string, string> | null;
   Healthcheck?: { Test: string[] } | null;
+  ExposedPorts?: Record<string, object> | null;
 }
 
 export async function imageConfig(): Promise<{ config: ImageConfig; size: number }> {

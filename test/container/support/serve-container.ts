@@ -12,7 +12,10 @@ import { IMAGE, operatorRunOptions, podman, uniqueContainerName } from './podman
 
 export interface ServeContainer {
   name: string;
+  /** PORT: /slack/events. */
   baseUrl: string;
+  /** METRICS_PORT: /healthz, /readyz, /metrics (the image's METRICS_HOST=0.0.0.0). */
+  metricsUrl: string;
   /** `/vmlocks <text>`, signed; resolves with the final answer's text and blocks. */
   ask(text: string): Promise<string>;
   /** Stops and removes the container and its volume, and closes the fake Slack API. */
@@ -22,12 +25,13 @@ export interface ServeContainer {
 export async function startServeContainer(): Promise<ServeContainer> {
   const slack = await startFakeSlackApi();
   const port = await freePort();
+  const metricsPort = await freePort();
   const name = uniqueContainerName('serve');
   const volume = `${name}-data`;
   const { args, env } = await operatorRunOptions();
   const serveEnv: Record<string, string> = {
     ...env,
-    VMLOCKS_SLACK_MODE: 'http', PORT: String(port), SLACK_API_URL: slack.apiUrl,
+    VMLOCKS_SLACK_MODE: 'http', PORT: String(port), METRICS_PORT: String(metricsPort), SLACK_API_URL: slack.apiUrl,
     SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, VMLOCKS_INCIDENT_CHANNEL: INCIDENT_CHANNEL,
     VMLOCKS_APPROVERS: `${USERS.alice},${USERS.bob}`, LOG_LEVEL: 'info',
   };
@@ -43,9 +47,10 @@ export async function startServeContainer(): Promise<ServeContainer> {
     throw new Error(`podman run ${IMAGE} (serve) failed: ${started.stderr}`);
   }
   const baseUrl = `http://127.0.0.1:${port}`;
+  const metricsUrl = `http://127.0.0.1:${metricsPort}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false)) break;
+    if (await fetch(`${metricsUrl}/readyz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false)) break;
     const state = await podman(['inspect', '--format', '{{.State.Running}}', name]);
     if (state.stdout.trim() !== 'true' || Date.now() > deadline) {
       const logs = await podman(['logs', '--tail', '40', name]);
@@ -55,7 +60,7 @@ export async function startServeContainer(): Promise<ServeContainer> {
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
-    name, baseUrl,
+    name, baseUrl, metricsUrl,
     async ask(text) {
       const id = `container-${randomUUID()}`;
       const body = slashCommandBody({ text, userId: USERS.alice, responseUrl: slack.responseUrl(id) });

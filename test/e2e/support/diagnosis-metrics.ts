@@ -22,7 +22,7 @@ export function parseMetrics(text: string): Sample[] {
 }
 
 export async function readMetrics(bot: BotProcess): Promise<Sample[]> {
-  const res = await fetch(`${bot.baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${bot.metricsUrl}/metrics`, { signal: AbortSignal.timeout(5000) });
   if (!res.ok) throw new Error(`GET /metrics: ${res.status}`);
   return parseMetrics(await res.text());
 }

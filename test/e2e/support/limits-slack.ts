@@ -50,7 +50,7 @@ export function finalAnswer(slack: FakeSlackApi, id: string, timeoutMs = 60_000)
 
 /** A counter of the bot's /metrics (0 when the series has not been created yet). */
 export async function readCounter(bot: BotProcess, name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(`${bot.baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+  const text = await (await fetch(`${bot.metricsUrl}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   for (const line of text.split('\n')) {
     const m = /^(\w+)\{([^}]*)\} (\S+)$/.exec(line);
