@@ -1,5 +1,6 @@
 /** The bench's tables (markdown, for the README) and the issue's bars, checked on the figures of the same run. */
 import type { Row } from './diagnose.js';
+import type { ManyRows } from './many.js';
 import type { RssPoint } from './soak.js';
 import type { SlackRow } from './slack-path.js';
 import { ms, ratio } from './stats.js';
@@ -19,15 +20,22 @@ export function printSoak(idle: RssPoint, points: RssPoint[]): void {
 
 export interface Bar { bar: string; measured: string; met: boolean }
 
-export function printBars(one: Row[], many: Row[], idle: RssPoint, points: RssPoint[]): Bar[] {
+export function printBars(one: Row[], many: ManyRows, idle: RssPoint, points: RssPoint[]): Bar[] {
   const [manual, , librados, , nova] = one;
-  const [seqCli, , , together] = many;
+  const [seqCli, , , together] = many.lab;
+  const [seqCliReplayed, , , togetherReplayed] = many.replayed;
   const first = points[0];
   const last = points.at(-1);
   const bars: Bar[] = [];
   if (manual && librados) bars.push({ bar: '/vmlocks ≥ 18× faster than the manual runbook', measured: ratio(manual.p50, librados.p50), met: manual.p50 / librados.p50 >= 18 });
   if (nova && librados) bars.push({ bar: "/vmlocks ≤ 1.5× the bot's own Nova calls", measured: `${(librados.p50 / nova.p50).toFixed(2)}× (${ms(librados.p50)} vs ${ms(nova.p50)})`, met: librados.p50 / nova.p50 <= 1.5 });
-  if (seqCli && together) bars.push({ bar: '48 at once ≥ 8× faster than the sequential CLI loop', measured: ratio(seqCli.p50, together.p50), met: seqCli.p50 / together.p50 >= 8 });
+  if (seqCli && together) {
+    const floor = `; Nova's 48 lookups alone take ${ms(many.novaAlone.p50)}, at most ${ratio(seqCli.p50, many.novaAlone.p50)}`;
+    bars.push({ bar: '48 at once ≥ 8× faster than the sequential CLI loop (the lab\'s Nova)', measured: `${ratio(seqCli.p50, together.p50)} (${ms(together.p50)} vs ${ms(seqCli.p50)})${floor}`, met: seqCli.p50 / together.p50 >= 8 });
+  }
+  if (seqCliReplayed && togetherReplayed) {
+    bars.push({ bar: '48 at once ≥ 8× faster than the sequential CLI loop (Nova replayed: the Ceph path)', measured: `${ratio(seqCliReplayed.p50, togetherReplayed.p50)} (${ms(togetherReplayed.p50)} vs ${ms(seqCliReplayed.p50)})`, met: seqCliReplayed.p50 / togetherReplayed.p50 >= 8 });
+  }
   if (first && last) {
     bars.push({ bar: `bot RSS flat over ${last.diagnoses} diagnoses`, measured: `idle ${idle.botMiB} MiB; ${first.botMiB} → ${last.botMiB} MiB (helper ${first.helperMiB} → ${last.helperMiB} MiB)`, met: last.botMiB - first.botMiB < 0.25 * first.botMiB });
   }
