@@ -11,17 +11,17 @@
  * the migration record (`accepted` → `pre-migrating` → `done`, or `error`/`failed`), not only on the server: the
  * lab shows the server ACTIVE on the target a few hundred ms before the record is done (evacuate-timeline.txt).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { InstanceId } from '../../core/ids.js';
 import type { NovaInstanceView } from '../../core/snapshot.js';
-import type { EvacuationOutcome, EvacuationRecord, HttpRecord, NovaPort } from '../../ports.js';
+import type { EvacuationRecord, HttpRecord, NovaPort } from '../../ports.js';
 import { NovaApiError } from './errors.js';
 import { explainEvacuateRefusal } from './explain-evacuate.js';
 import type { KeystoneAuth } from './keystone-auth.js';
 import { atLeast, minVersion, type NovaHttp, type NovaRequest } from './nova-http.js';
 import { NovaMigrationList, type NovaMigration } from './nova-schemas.js';
 import { actionInServerProject } from './reboot-in-project.js';
-import { isActive, isPassing, label, type PollOptions } from './wait-for-active.js';
+import { pollUntil, type PollOptions } from './bounded-poll.js';
+import { isActive, label } from './wait-for-active.js';
 
 export const EVACUATE_MIN_MICROVERSION = '2.68';
 export const EVACUATE_MAX_MICROVERSION = '2.94';
@@ -79,42 +79,22 @@ export function createEvacuation(deps: EvacuationDeps): Pick<NovaPort, 'evacuate
   }
 
   const waitForEvacuation: NovaPort['waitForEvacuation'] = async (id, opts) => {
-    const now = deps.poll?.now ?? (() => performance.now());
-    const started = now();
-    const deadline = started + opts.timeoutMs;
     const transitions: string[] = [];
-    let server: NovaInstanceView | null = null;
-    let migration: EvacuationRecord | null = null;
-    let lastError: unknown = null;
-    let delay = deps.poll?.intervalMs ?? 250;
     const settled = (s: NovaInstanceView) => s.host !== null && s.host !== opts.sourceHost &&
       (opts.expectStopped ? s.status === 'SHUTOFF' && s.taskState === null : isActive(s));
-    const outcome = (reached: boolean, failed: boolean, s: NovaInstanceView): EvacuationOutcome =>
-      ({ reached, failed, server: s, migration, transitions, elapsedMs: Math.round(now() - started) });
-    for (;;) {
-      try {
-        const records = await listEvacuations(id, opts.signal);
-        migration = records.filter((m) => m.id > opts.afterMigrationId).at(-1) ?? null;
-        server = await deps.getServer(id, opts.signal);
-        const seen = `migration ${migration?.status ?? 'not recorded yet'}, server ${label(server)} on ${server.host ?? 'no host'}`;
-        if (transitions.at(-1) !== seen) transitions.push(seen);
-        if (migration !== null && ENDED.includes(migration.status)) return outcome(false, true, server);
-        if (migration?.status === 'done' && settled(server)) return outcome(true, false, server);
-      } catch (e) {
-        if (opts.signal?.aborted === true || !isPassing(e)) throw e;
-        lastError = e;
-      }
-      const left = deadline - now();
-      if (left <= 0 || opts.signal?.aborted === true) break;
-      try {
-        await sleep(Math.min(delay, left), undefined, { signal: opts.signal });
-      } catch {
-        break; // aborted by the caller: report what was seen
-      }
-      delay = Math.min(delay * 1.6, deps.poll?.maxIntervalMs ?? 5000);
-    }
-    if (server === null) throw lastError ?? new Error(`waitForEvacuation(${id}): no answer from Nova`);
-    return outcome(false, false, server);
+    const failed = (m: EvacuationRecord | null) => m !== null && ENDED.includes(m.status);
+    const end = await pollUntil(async (signal) => {
+      const records = await listEvacuations(id, signal);
+      const migration = records.filter((m) => m.id > opts.afterMigrationId).at(-1) ?? null;
+      const server = await deps.getServer(id, signal);
+      const seen = `migration ${migration?.status ?? 'not recorded yet'}, server ${label(server)} on ${server.host ?? 'no host'}`;
+      if (transitions.at(-1) !== seen) transitions.push(seen);
+      return { migration, server };
+    }, ({ migration, server }) => failed(migration) || (migration?.status === 'done' && settled(server)), opts, deps.poll);
+    if (end.last === null) throw end.lastError ?? new Error(`waitForEvacuation(${id}): no answer from Nova`);
+    const { migration, server } = end.last;
+    const didFail = end.finished && failed(migration);
+    return { reached: end.finished && !didFail, failed: didFail, server, migration, transitions, elapsedMs: end.elapsedMs };
   };
 
   return { evacuate, listEvacuations: (id) => listEvacuations(id), waitForEvacuation };
