@@ -23,10 +23,11 @@ export async function migratePg(
   client: PoolClient, opts: { location: string; logger?: Logger; target?: number },
 ): Promise<{ from: number; to: number }> {
   const target = opts.target ?? SCHEMA_VERSION;
+  let from: number | null = null;
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    const from = await readPgSchemaVersion(client);
+    from = await readPgSchemaVersion(client);
     if (from > SCHEMA_VERSION) throw schemaTooNew(opts.location, from);
     if (from >= target) {
       await client.query('COMMIT');
@@ -48,8 +49,27 @@ export async function migratePg(
     return { from, to: target };
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
+    throw isPermissionDenied(e) ? notPermitted(opts.location, from, target, e) : e;
   }
+}
+
+/** SQLSTATE 42501: the role lacks a privilege (a bot role of docs/postgres.md that meets an older schema). */
+function isPermissionDenied(e: unknown): boolean {
+  const code = (x: unknown): unknown => (typeof x === 'object' && x !== null ? Reflect.get(x, 'code') : undefined);
+  return code(e) === '42501' || (e instanceof StoreError && code(e.cause) === '42501');
+}
+
+function notPermitted(location: string, from: number | null, target: number, e: unknown): StoreError {
+  const cause = e instanceof StoreError ? e.cause : e;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const what = from === null
+    ? 'cannot read its schema version'
+    : `has schema version ${from}, this vmlocks needs ${target}, and this role may not change the schema`;
+  return new StoreError('migration_failed', `database ${location} ${what}: ${reason}`, {
+    cause,
+    userMessage: `The database ${location} ${what} (${reason}). Nothing was changed. Run \`vmlocks migrate\` as the ` +
+      "database's owner role, then the owner's GRANTs of docs/postgres.md, and start vmlocks again.",
+  });
 }
 
 function schemaTooNew(location: string, found: number): StoreError {

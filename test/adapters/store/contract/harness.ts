@@ -8,6 +8,7 @@ import { openSqliteStore, type Store } from '../../../../src/adapters/store/inde
 import { MIGRATIONS } from '../../../../src/adapters/store/migrations/index.js';
 import { openPostgresStore } from '../../../../src/adapters/store/postgres/postgres-store.js';
 import { freshPgSchema, type PgSchema } from '../../../support/pg-lab.js';
+import { freshRoleDatabase } from '../../../support/pg-roles.js';
 import { manualClock, tempDir } from '../support/sample-request.js';
 
 export interface RawDb {
@@ -63,5 +64,33 @@ export async function postgresHarness(): Promise<StoreHarness> {
     migrateOnlyTo: async (version) => (await openPostgresStore({ url: schema.url, migrateTo: version })).close(),
     lapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     cleanup: () => schema.drop(),
+  };
+}
+
+/**
+ * PostgreSQL with the roles of docs/postgres.md: the stores connect as the bot role; before they open, the schema is
+ * brought up to date as an operator does on each upgrade (`vmlocks migrate` as the owner, then the doc's GRANTs);
+ * raw SQL runs as the owner (the triggers must refuse history rewrites to the owner too).
+ */
+export async function postgresRolesHarness(): Promise<StoreHarness> {
+  const db = await freshRoleDatabase('contract');
+  let current = false;
+  return {
+    name: 'postgres',
+    open: async () => {
+      if (!current) {
+        await db.migrate(db.ownerUrl);
+        await db.grant();
+        current = true;
+      }
+      return openPostgresStore({ url: db.botUrl });
+    },
+    raw: async () => ({ run: async (sql, params = []) => { await db.query(db.ownerUrl, numbered(sql), params); }, close: async () => {} }),
+    migrateOnlyTo: async (version) => {
+      await (await openPostgresStore({ url: db.ownerUrl, migrateTo: version })).close();
+      current = false;
+    },
+    lapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    cleanup: () => db.drop(),
   };
 }
