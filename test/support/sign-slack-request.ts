@@ -95,6 +95,10 @@ export interface BlockActionFields {
   messageTs?: string;
   /** Clicks on ephemeral messages arrive without `message` (DESIGN.md §5). */
   isEphemeral?: boolean;
+  /** The team of the payload and of the user (default T0VMLOCKS); another one is a foreign workspace. */
+  teamId?: string;
+  /** Enterprise Grid organisation of the payload (default none). */
+  enterpriseId?: string;
 }
 
 /** A `block_actions` payload for a button click, shaped as Slack sends it. */
@@ -102,15 +106,16 @@ export function blockActionPayload(f: BlockActionFields): Record<string, unknown
   const userId = f.userId ?? 'U02APPROVE';
   const channelId = f.channelId ?? 'C0INCIDENT';
   const messageTs = f.messageTs ?? '1795996080.000100';
+  const teamId = f.teamId ?? 'T0VMLOCKS';
   return {
     type: 'block_actions',
-    user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: 'T0VMLOCKS' },
+    user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: teamId },
     api_app_id: 'A0VMLOCKS',
     token: 'deprecated-verification-token',
     container: { type: 'message', message_ts: messageTs, channel_id: channelId, is_ephemeral: f.isEphemeral ?? false },
     trigger_id: f.triggerId ?? `${Date.now()}.5678.trigger`,
-    team: { id: 'T0VMLOCKS', domain: 'vmlocks-test' },
-    enterprise: null,
+    team: { id: teamId, domain: 'vmlocks-test', ...(f.enterpriseId ? { enterprise_id: f.enterpriseId } : {}) },
+    enterprise: f.enterpriseId ? { id: f.enterpriseId, name: 'Other Org' } : null,
     is_enterprise_install: false,
     channel: { id: channelId, name: 'incident' },
     ...(f.isEphemeral ? {} : { message: { type: 'message', ts: messageTs, text: 'vmlocks', bot_id: 'B0VMLOCKS', blocks: [] } }),

@@ -80,6 +80,9 @@ export interface Click {
   messageTs?: string;
   /** Default: a new unique one. */
   triggerId?: string;
+  /** A payload of another workspace or organisation (default the installation's team, no enterprise). */
+  teamId?: string;
+  enterpriseId?: string;
 }
 
 /** A signed `block_actions` request for a click, prepared (to send now or together with others); its response_url id. */
@@ -89,6 +92,7 @@ export function prepareClick(s: SlackSide, c: Click): { request: PreparedRequest
     actionId: c.actionId, value: c.value, userId: c.user, channelId: c.channel ?? ONCALL_CHANNEL,
     responseUrl: s.slack.responseUrl(responseId), triggerId: c.triggerId ?? `${Date.now()}.${randomUUID()}.trigger`,
     ...(c.messageTs === undefined ? {} : { messageTs: c.messageTs }),
+    ...(c.teamId === undefined ? {} : { teamId: c.teamId }), ...(c.enterpriseId === undefined ? {} : { enterpriseId: c.enterpriseId }),
   });
   return { request: prepareSlackRequest(s.bot.eventsUrl, interactionBody(payload), { signingSecret: SIGNING_SECRET }), responseId };
 }
