@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type BotProcess } from '../support/bot-process.js';
 import { startFakeSlackApi, type FakeSlackApi, type RecordedResponse } from '../support/fake-slack-api.js';
+import { pollUntil } from '../support/nova-lab.js';
 import { sendSlackRequest, sendTogether } from '../support/sign-slack-request.js';
 import { createCountingPath, type CountingPath } from './support/diagnosis-counting-path.js';
 import { createLabServers, type LabServer, type LabServers } from './support/limits-lab-servers.js';
@@ -51,13 +52,7 @@ afterAll(async () => {
 /** Where an answer is in the order the fake Slack API received every response_url post. */
 const position = (answer: RecordedResponse): number => slack.responses.indexOf(answer);
 
-async function waitUntil(what: string, done: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitUntil = (what: string, done: () => boolean) => pollUntil(what, 60_000, () => Promise.resolve(done()), 50);
 
 describe('two host scans of 40 instances and one single check', () => {
   it('answers the single check first, while both scans are still running', async () => {
