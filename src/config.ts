@@ -222,6 +222,16 @@ const CephIdentityEnv = z.object({
   }
 });
 
+/**
+ * Before METRICS_PORT, Socket Mode served /healthz, /readyz and /metrics on PORT. A deployment that set PORT and
+ * not METRICS_PORT keeps them there (its probes and scrape configs keep working), with a warning at start
+ * (main.ts). In http mode PORT is /slack/events, the public listener: health and metrics never share it.
+ */
+export function legacySocketPort(env: NodeJS.ProcessEnv): boolean {
+  const set = (v: string | undefined) => v !== undefined && v.trim() !== '';
+  return (env.VMLOCKS_SLACK_MODE ?? 'socket').trim() !== 'http' && set(env.PORT) && !set(env.METRICS_PORT);
+}
+
 /** For `serve`: everything, Slack included. */
 export function loadConfig(env: NodeJS.ProcessEnv): Result<Config, string> {
   const base = BaseEnv.safeParse(env);
@@ -238,6 +248,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Result<Config, string> {
   return ok({
     ...toBase(base.data, env), slack: { ...slack.data, ...mode.data },
     watch: { enabled: w.VMLOCKS_WATCH_HOSTS, intervalMs: w.VMLOCKS_WATCH_INTERVAL, settleMs: w.VMLOCKS_WATCH_SETTLE },
-    metricsListener: { port: listener.data.METRICS_PORT, host: listener.data.METRICS_HOST },
+    metricsListener: { port: legacySocketPort(env) ? slack.data.PORT : listener.data.METRICS_PORT, host: listener.data.METRICS_HOST },
   });
 }

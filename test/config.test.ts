@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadBaseConfig, loadConfig } from '../src/config.js';
+import { legacySocketPort, loadBaseConfig, loadConfig } from '../src/config.js';
 
 const slack = {
   SLACK_BOT_TOKEN: 'xoxb-1-2-3', SLACK_SIGNING_SECRET: 'abcdef0123456789', SLACK_APP_TOKEN: 'xapp-1-A-1-x',
@@ -104,11 +104,19 @@ describe('the host watch settings', () => {
 describe('the metrics listener (METRICS_PORT, METRICS_HOST)', () => {
   const http = { ...slack, VMLOCKS_SLACK_MODE: 'http' };
 
-  it('listens on 127.0.0.1:9464 by default, in both modes, whatever PORT is', () => {
-    for (const env of [slack, http, { ...http, PORT: '8080' }]) {
+  it('listens on 127.0.0.1:9464 by default, in both modes; in http mode whatever PORT is', () => {
+    for (const env of [slack, http, { ...http, PORT: '8080' }, { ...slack, PORT: '8080', METRICS_PORT: '9464' }]) {
       const r = loadConfig(env);
       expect(r.ok && r.value.metricsListener).toEqual({ port: 9464, host: '127.0.0.1' });
     }
+  });
+
+  it('keeps them on PORT in Socket Mode when PORT is set and METRICS_PORT is not (the old contract)', () => {
+    const r = loadConfig({ ...slack, PORT: '8080' });
+    expect(r.ok && r.value.metricsListener).toEqual({ port: 8080, host: '127.0.0.1' });
+    expect(legacySocketPort({ ...slack, PORT: '8080' })).toBe(true);
+    expect(legacySocketPort({ ...slack, PORT: ' ' })).toBe(false);
+    expect(legacySocketPort({ ...http, PORT: '8080' })).toBe(false);
   });
 
   it.each([
