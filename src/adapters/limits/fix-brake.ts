@@ -47,7 +47,7 @@ export function createFixBrake(opts: FixBrakeOptions): FixBrake {
 export function brakeMessage(count: number, windowMs: number): string {
   const window = formatDuration(windowMs);
   return (
-    `${count} fixes ran in the last ${window} across the cluster: this looks like a mass event (a rack or a power feed), ` +
+    `${count} ${count === 1 ? 'fix' : 'fixes'} ran in the last ${window} across the cluster: this looks like a mass event (a rack or a power feed), ` +
     'not a single dead host. Stop fixing VM by VM: check the Ceph cluster and the compute hosts, ' +
     'and raise VMLOCKS_FIX_BRAKE if you are sure.'
   );

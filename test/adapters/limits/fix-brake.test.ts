@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFixBrake, type FixBrake } from '../../../src/adapters/limits/fix-brake.js';
+import { brakeMessage, createFixBrake, type FixBrake } from '../../../src/adapters/limits/fix-brake.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/adapters/store/index.js';
 import type { DecideOutcome } from '../../../src/ports.js';
 import { sampleRequest, tempDir } from '../store/support/sample-request.js';
@@ -36,6 +36,7 @@ describe('fix brake', () => {
       message: '10 fixes ran in the last 10 min across the cluster: this looks like a mass event (a rack or a power feed), ' +
         'not a single dead host. Stop fixing VM by VM: check the Ceph cluster and the compute hosts, and raise VMLOCKS_FIX_BRAKE if you are sure.',
     });
+    expect(brakeMessage(1, TEN_MINUTES)).toMatch(/^1 fix ran in the last 10 min across the cluster/);
     expect(await metricValue(metrics.limitHits, { limit: 'fix_brake' })).toBe(1);
     expect(lines()).toContainEqual(expect.objectContaining({ event: 'limit_hit', limit: 'fix_brake', count: 10 }));
 
