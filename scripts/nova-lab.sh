@@ -155,9 +155,14 @@ cmd_stop() {
   local f name pid names=""
   for f in "$S"/pids/*.pid; do
     [ -f "$f" ] || continue; name=$(basename "$f" .pid)
+    [ "$name" = epmd ] && continue # last: rabbitmq's Erlang VM would start another epmd -daemon
     if signal_group "$name" TERM; then names="$names $name"; fi
   done
   stop_wait TERM "$names"
+  if [ -f "$S/pids/epmd.pid" ]; then
+    names=""; signal_group epmd TERM && names=epmd
+    stop_wait TERM "$names"
+  fi
   rm -f "$S"/pids/*.pid
 }
 # stop_wait SIG NAMES: wait up to 8 s for the groups to exit, then SIGKILL what is left

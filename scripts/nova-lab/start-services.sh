@@ -32,10 +32,22 @@ rabbit_env() {
     RABBITMQ_CTL_DIST_PORT_MIN=25673 RABBITMQ_CTL_DIST_PORT_MAX=25680 \
     ERL_EPMD_ADDRESS=127.0.0.1 ERL_EPMD_PORT=4369 HOME=$S/rabbit ERL_CRASH_DUMP=$S/log/erl_crash.dump
 }
+# An Erlang VM whose epmd stops before it starts `epmd -daemon` again by itself: a stop in the wrong order, or a
+# rabbitmq killed late, leaves one listening on 4369, and an epmd of ours would then die at once. Adopt it.
+start_epmd() {
+  alive epmd && return 0
+  local stray
+  if port_open 4369 && stray=$(pgrep -x -o epmd); then
+    write_pid epmd "$stray"
+    log "adopted the epmd already listening on 127.0.0.1:4369 (pid $stray)"
+    return 0
+  fi
+  launch epmd /usr/bin/epmd -address 127.0.0.1
+}
 start_rabbitmq() {
   rabbit_env
   [ -f "$S/rabbit/enabled_plugins" ] || echo '[].' >"$S/rabbit/enabled_plugins"
-  launch epmd /usr/bin/epmd -address 127.0.0.1
+  start_epmd
   STARTED_ANY=0
   launch rabbitmq /usr/lib/rabbitmq/bin/rabbitmq-server
   # rabbitmqctl boots an Erlang VM (~2 s): when rabbit was already running, its open port is enough
