@@ -120,17 +120,6 @@ const MetricsEnv = z.object({
   METRICS_HOST: z.string().trim().default('127.0.0.1').pipe(z.union([z.ipv4(), z.ipv6()], {
     message: 'expected an IP address to listen on: 127.0.0.1 (this host only, the default), 0.0.0.0 or :: (every interface), or one of this host\'s addresses',
   })),
-  // read here only to refuse METRICS_PORT = PORT in http mode (two listeners on one port)
-  PORT: z.string().optional(),
-  VMLOCKS_SLACK_MODE: z.string().optional(),
-}).superRefine((e, ctx) => {
-  const slackPort = e.PORT === undefined || e.PORT.trim() === '' ? 3000 : Number(e.PORT);
-  if ((e.VMLOCKS_SLACK_MODE ?? '').trim() === 'http' && e.METRICS_PORT !== 0 && e.METRICS_PORT === slackPort) {
-    ctx.addIssue({
-      code: 'custom', path: ['METRICS_PORT'],
-      message: `equals PORT (${slackPort}), where /slack/events listens in http mode: give /healthz, /readyz and /metrics another port (default ${DEFAULT_METRICS_PORT})`,
-    });
-  }
 });
 
 const SlackEnv = z.object({
@@ -159,6 +148,8 @@ export type Config = BaseConfig & { slack: SlackConfig; watch: WatchConfig; metr
 export interface MetricsListenerConfig {
   port: number;
   host: string;
+  /** On PORT because Socket Mode had PORT set and no METRICS_PORT (legacySocketPort): main.ts warns. */
+  onLegacyPort: boolean;
 }
 
 export interface WatchConfig {
@@ -244,10 +235,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): Result<Config, string> {
     const issues = [base, slack, mode, watch, identity, listener].flatMap((r) => (r.success ? [] : r.error.issues));
     return err(explain(new z.ZodError(issues)));
   }
+  const onLegacyPort = legacySocketPort(env);
+  const metricsPort = onLegacyPort ? slack.data.PORT : listener.data.METRICS_PORT;
+  if (mode.data.VMLOCKS_SLACK_MODE === 'http' && metricsPort !== 0 && metricsPort === slack.data.PORT) {
+    return err(explain(new z.ZodError([{
+      code: 'custom', path: ['METRICS_PORT'], input: env.METRICS_PORT,
+      message: `equals PORT (${slack.data.PORT}), where /slack/events listens in http mode: give /healthz, /readyz and /metrics another port (default ${DEFAULT_METRICS_PORT})`,
+    }])));
+  }
   const w = watch.data;
   return ok({
     ...toBase(base.data, env), slack: { ...slack.data, ...mode.data },
     watch: { enabled: w.VMLOCKS_WATCH_HOSTS, intervalMs: w.VMLOCKS_WATCH_INTERVAL, settleMs: w.VMLOCKS_WATCH_SETTLE },
-    metricsListener: { port: legacySocketPort(env) ? slack.data.PORT : listener.data.METRICS_PORT, host: listener.data.METRICS_HOST },
+    metricsListener: { port: metricsPort, host: listener.data.METRICS_HOST, onLegacyPort },
   });
 }

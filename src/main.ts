@@ -12,7 +12,7 @@ import { createSlackNotifier } from './adapters/slack/notifier.js';
 import { createWebClient } from './adapters/slack/web-client.js';
 import { openStore, redactUrl, isPostgresUrl } from './adapters/store/index.js';
 import { buildPorts } from './build-ports.js';
-import { legacySocketPort, type Config } from './config.js';
+import type { Config } from './config.js';
 import { healthRoutes, startHealthServer } from './health-server.js';
 import type { Clock } from './ports.js';
 import { createBatchWorkflow } from './services/batch-workflow.js';
@@ -135,7 +135,7 @@ function warnAboutAccess(cfg: Config, logger: Logger): void {
 
 /** Socket Mode used to serve /healthz, /readyz and /metrics on PORT: they stay there until METRICS_PORT is set. */
 function warnAboutPort(cfg: Config, logger: Logger): void {
-  if (legacySocketPort(cfg.env)) {
+  if (cfg.metricsListener.onLegacyPort) {
     logger.warn(
       { event: 'port_deprecated', port: cfg.slack.PORT },
       `/healthz, /readyz and /metrics are on PORT (${cfg.slack.PORT}) as before, because METRICS_PORT is not set; PORT for them is deprecated: set METRICS_PORT=${cfg.slack.PORT} (or another port) to keep this without the warning`,

@@ -107,13 +107,13 @@ describe('the metrics listener (METRICS_PORT, METRICS_HOST)', () => {
   it('listens on 127.0.0.1:9464 by default, in both modes; in http mode whatever PORT is', () => {
     for (const env of [slack, http, { ...http, PORT: '8080' }, { ...slack, PORT: '8080', METRICS_PORT: '9464' }]) {
       const r = loadConfig(env);
-      expect(r.ok && r.value.metricsListener).toEqual({ port: 9464, host: '127.0.0.1' });
+      expect(r.ok && r.value.metricsListener).toEqual({ port: 9464, host: '127.0.0.1', onLegacyPort: false });
     }
   });
 
   it('keeps them on PORT in Socket Mode when PORT is set and METRICS_PORT is not (the old contract)', () => {
     const r = loadConfig({ ...slack, PORT: '8080' });
-    expect(r.ok && r.value.metricsListener).toEqual({ port: 8080, host: '127.0.0.1' });
+    expect(r.ok && r.value.metricsListener).toEqual({ port: 8080, host: '127.0.0.1', onLegacyPort: true });
     expect(legacySocketPort({ ...slack, PORT: '8080' })).toBe(true);
     expect(legacySocketPort({ ...slack, PORT: ' ' })).toBe(false);
     expect(legacySocketPort({ ...http, PORT: '8080' })).toBe(false);
@@ -123,7 +123,7 @@ describe('the metrics listener (METRICS_PORT, METRICS_HOST)', () => {
     ['0.0.0.0', '0.0.0.0'], ['::', '::'], [' 10.0.0.5 ', '10.0.0.5'], ['fd00::2', 'fd00::2'],
   ])('reads METRICS_HOST=%s', (value, host) => {
     const r = loadConfig({ ...slack, METRICS_HOST: value, METRICS_PORT: '9102' });
-    expect(r.ok && r.value.metricsListener).toEqual({ port: 9102, host });
+    expect(r.ok && r.value.metricsListener).toEqual({ port: 9102, host, onLegacyPort: false });
   });
 
   it.each([

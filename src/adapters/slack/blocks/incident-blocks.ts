@@ -50,7 +50,7 @@ export function incidentSentence(event: IncidentEvent): string {
     case 'interrupted':
       return `:warning: ${fix(r)} was interrupted${r.lastStep ? ` at step ${code(r.lastStep)}` : ''}: vmlocks stopped during the run. It is not resumed; check the instance before asking again.`;
     case 'brake':
-      return `:octagonal_sign: Fix brake: ${event.count} ${event.count === 1 ? 'fix' : 'fixes'} started in the last ${formatDuration(event.windowMs)} (limit ${event.limit}); ${fix(r)} was not started. Investigate before approving more.`;
+      return `:octagonal_sign: Fix brake: ${plural(event.count, 'fix', 'fixes')} started in the last ${formatDuration(event.windowMs)} (limit ${event.limit}); ${fix(r)} was not started. Investigate before approving more.`;
   }
 }
 
