@@ -2,20 +2,12 @@
 // os-migrations-evacuation-*, recorded by scripts/nova-lab/capture-evacuate.ts): the microversion, Nova's
 // refusals turned into what to do, and the wait that follows the migration record.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createKeystoneAuth, createNovaClient, loadOpenStackCredentials, NovaApiError, type NovaClient,
-} from '../../../src/adapters/openstack/index.js';
+import { NovaApiError, type NovaClient } from '../../../src/adapters/openstack/index.js';
 import { evacuateMicroversion } from '../../../src/adapters/openstack/evacuation.js';
-import { parseInstanceId, type InstanceId } from '../../../src/core/ids.js';
+import { fakeNovaClient, instanceId as id } from '../../support/fake-nova-client.js';
 import { fixture, startFakeNova, type FakeNova } from '../../support/fake-nova-server.js';
 
 const VM2 = id('b7098cda-6a1f-4228-80c5-2871b83a9639'); // vm-2 on compute-1 in servers-detail.mv2.93.json
-
-function id(text: string): InstanceId {
-  const r = parseInstanceId(text);
-  if (!r.ok) throw new Error(r.error);
-  return r.value;
-}
 
 let fake: FakeNova;
 beforeEach(async () => {
@@ -25,10 +17,8 @@ afterEach(async () => {
   await fake.close();
 });
 
-async function client(microversion = '2.93'): Promise<NovaClient> {
-  const env = { OS_AUTH_URL: fake.authUrl, OS_USERNAME: 'admin', OS_PASSWORD: 'pw', OS_PROJECT_NAME: 'admin', OS_REGION_NAME: 'RegionOne' };
-  const auth = createKeystoneAuth({ credentials: await loadOpenStackCredentials(env, async () => null, '/'), timeoutMs: 5000 });
-  return createNovaClient({ auth, microversion, timeoutMs: 5000, poll: { intervalMs: 10, maxIntervalMs: 20 } });
+function client(microversion = '2.93'): Promise<NovaClient> {
+  return fakeNovaClient(fake, { microversion, poll: { intervalMs: 10, maxIntervalMs: 20 } });
 }
 
 /** Nova's 409 body for an invalid state (nova/api/openstack/common.py raise_http_conflict_for_instance_invalid_state). */

@@ -1,22 +1,13 @@
 // The NovaPort against the recorded Nova responses (test/support/fake-nova-server.ts), for what the real lab
 // cannot produce: revoked tokens, 5xx, slow and malformed answers, attached volumes, boot from volume.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createKeystoneAuth, createNovaClient, KeystoneError, loadOpenStackCredentials, NovaApiError, OpenStackTimeoutError,
-  type NovaClient,
-} from '../../../src/adapters/openstack/index.js';
-import { parseInstanceId, type InstanceId } from '../../../src/core/ids.js';
+import { KeystoneError, NovaApiError, OpenStackTimeoutError, type NovaClient } from '../../../src/adapters/openstack/index.js';
+import { fakeNovaClient, instanceId as id } from '../../support/fake-nova-client.js';
 import { fixture, startFakeNova, type FakeNova } from '../../support/fake-nova-server.js';
 
 // ids of the recorded servers (servers-detail.mv2.93.json)
 const VM1 = id('5fbe441f-0b86-48ed-a816-c0622607bef7'); // vm-1 on compute-2
 const VM2 = id('b7098cda-6a1f-4228-80c5-2871b83a9639'); // vm-2 on compute-1
-
-function id(text: string): InstanceId {
-  const r = parseInstanceId(text);
-  if (!r.ok) throw new Error(r.error);
-  return r.value;
-}
 
 let fake: FakeNova;
 beforeEach(async () => {
@@ -26,12 +17,8 @@ afterEach(async () => {
   await fake.close();
 });
 
-async function client(opts: { timeoutMs?: number; password?: string; pageSize?: number } = {}): Promise<NovaClient> {
-  const env = { OS_AUTH_URL: fake.authUrl, OS_USERNAME: 'admin', OS_PASSWORD: opts.password ?? 'pw', OS_PROJECT_NAME: 'admin', OS_REGION_NAME: 'RegionOne' };
-  const credentials = await loadOpenStackCredentials(env, async () => null, '/');
-  const auth = createKeystoneAuth({ credentials, timeoutMs: opts.timeoutMs ?? 5000 });
-  // the recordings were made at 2.93; the fake has no version document to negotiate with
-  return createNovaClient({ auth, microversion: '2.93', timeoutMs: opts.timeoutMs ?? 5000, pageSize: opts.pageSize, poll: { intervalMs: 20, maxIntervalMs: 50 } });
+function client(opts: { timeoutMs?: number; password?: string; pageSize?: number } = {}): Promise<NovaClient> {
+  return fakeNovaClient(fake, { ...opts, poll: { intervalMs: 20, maxIntervalMs: 50 } });
 }
 
 const novaCalls = () => fake.requests.filter((r) => r.path.startsWith('/v2.1'));
