@@ -10,6 +10,7 @@ import type { BatchStore, Clock, RunLease } from '../../ports.js';
 import { BATCH_COLUMNS, StoredBatch, StoredBatchItem, batchAssignments, encodeBatchField } from './batch-rows.js';
 import { parseRow } from './stored-rows.js';
 import { HostBusyError, StoreError } from './store-errors.js';
+import { renewLeaseSql } from './sqlite-fix-request-store.js';
 
 type Db = BetterSqlite3.Database;
 
@@ -75,8 +76,7 @@ export function createSqliteBatchStore(db: Db, clock: Clock): BatchStore {
 
   function renewBatchLease(id: string, lease: RunLease): boolean {
     const at = now();
-    return db.prepare(`UPDATE host_batches SET heartbeat_at = ?, lease_expires_at = ?, updated_at = ?
-      WHERE id = ? AND state = 'running' AND runner_id = ? AND lease_expires_at > ?`).run(at, later(lease.leaseMs), at, id, lease.runnerId, at).changes === 1;
+    return db.prepare(renewLeaseSql('host_batches')).run(at, later(lease.leaseMs), at, id, lease.runnerId, at).changes === 1;
   }
 
   const LAPSED = `state = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)`;

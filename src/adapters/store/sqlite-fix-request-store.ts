@@ -14,6 +14,13 @@ import { patchAssignments, requestColumns } from './fix-request-columns.js';
 import { InstanceBusyError, StoreError } from './store-errors.js';
 import { StoredDecision, StoredFixRequest, StoredFixRunStep, parseRow } from './stored-rows.js';
 
+/**
+ * Renews a run's lease (fix_requests, host_batches); parameters: now, new expiry, now, id, runner id, now. Only the
+ * holder renews, and only while its lease has not lapsed.
+ */
+export const renewLeaseSql = (table: 'fix_requests' | 'host_batches'): string => `UPDATE ${table} SET heartbeat_at = ?, lease_expires_at = ?, updated_at = ?
+  WHERE id = ? AND state = 'running' AND runner_id = ? AND lease_expires_at > ?`;
+
 type Db = BetterSqlite3.Database;
 
 export interface SqliteFixRequestStore extends FixRequestStore {
@@ -148,8 +155,7 @@ export function createSqliteFixRequestStore(db: Db, clock: Clock): SqliteFixRequ
 
   function renewLease(id: string, lease: RunLease): boolean {
     const at = now();
-    return prepare(`UPDATE fix_requests SET heartbeat_at = ?, lease_expires_at = ?, updated_at = ?
-      WHERE id = ? AND state = 'running' AND runner_id = ? AND lease_expires_at > ?`).run(at, later(lease.leaseMs), at, id, lease.runnerId, at).changes === 1;
+    return prepare(renewLeaseSql('fix_requests')).run(at, later(lease.leaseMs), at, id, lease.runnerId, at).changes === 1;
   }
 
   const LAPSED = `state IN ('approved', 'running') AND (lease_expires_at IS NULL OR lease_expires_at <= ?)`;

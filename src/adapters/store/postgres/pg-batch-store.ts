@@ -10,7 +10,7 @@ import type { BatchStore, RunLease } from '../../../ports.js';
 import { BATCH_COLUMNS, StoredBatch, StoredBatchItem, batchAssignments, encodeBatchField } from '../batch-rows.js';
 import { parseRow } from '../stored-rows.js';
 import { HostBusyError, StoreError } from '../store-errors.js';
-import { DB_NOW } from './pg-fix-request-store.js';
+import { DB_NOW, renewRunLease } from './pg-fix-request-store.js';
 
 const BATCH_SELECT = `SELECT id, host, requested_by, requested_at, expires_at, state, excluded::text AS excluded, decided_by, decided_at,
   deny_reason, approval_message::text AS approval_message, origin::text AS origin, finished_at, outcome, runner_id, heartbeat_at FROM host_batches`;
@@ -102,13 +102,6 @@ export function createPgBatchStore(pool: Pool): BatchStore {
     return Promise.all(r.rows.map(toBatch));
   }
 
-  async function renewBatchLease(id: string, lease: RunLease): Promise<boolean> {
-    const r = await pool.query(`UPDATE host_batches SET heartbeat_at = ${DB_NOW}, updated_at = ${DB_NOW},
-        lease_expires_at = now() + $3 * interval '1 millisecond'
-      WHERE id = $1 AND state = 'running' AND runner_id = $2 AND lease_expires_at > now()`, [id, lease.runnerId, lease.leaseMs]);
-    return r.rowCount === 1;
-  }
-
   async function listLapsedBatches(): Promise<HostBatch[]> {
     const r = await pool.query(`${BATCH_SELECT} WHERE ${LAPSED} ORDER BY requested_at, id`);
     return Promise.all(r.rows.map(toBatch));
@@ -122,6 +115,6 @@ export function createPgBatchStore(pool: Pool): BatchStore {
 
   return {
     createBatch, getBatch: (id) => one(`${BATCH_SELECT} WHERE id = $1`, [id]), findOpenBatch, transitionBatch, updateBatch,
-    updateBatchItem, listBatchesByState, renewBatchLease, listLapsedBatches, interruptLapsedBatch,
+    updateBatchItem, listBatchesByState, renewBatchLease: (id, lease) => renewRunLease(pool, 'host_batches', id, lease), listLapsedBatches, interruptLapsedBatch,
   };
 }

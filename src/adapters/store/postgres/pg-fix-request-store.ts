@@ -19,6 +19,14 @@ import { StoredDecision, StoredFixRequest, StoredFixRunStep, parseRow } from '..
 export const BRAKE_LOCK = 7_346_021_002;
 /** The database's now() as the ISO text the bot writes elsewhere (toISOString()). */
 export const DB_NOW = `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** Renews a run's lease (fix_requests, host_batches): only its holder, and only while the lease has not lapsed. */
+export async function renewRunLease(pool: Pool, table: 'fix_requests' | 'host_batches', id: string, lease: RunLease): Promise<boolean> {
+  const r = await pool.query(`UPDATE ${table} SET heartbeat_at = ${DB_NOW}, updated_at = ${DB_NOW},
+      lease_expires_at = now() + $3 * interval '1 millisecond'
+    WHERE id = $1 AND state = 'running' AND runner_id = $2 AND lease_expires_at > now()`, [id, lease.runnerId, lease.leaseMs]);
+  return r.rowCount === 1;
+}
 const GUARDING = `(state IN ('pending', 'approved', 'running') OR (state = 'interrupted' AND cleared_at IS NULL))`;
 const LAPSED = `state IN ('approved', 'running') AND (lease_expires_at IS NULL OR lease_expires_at <= now())`;
 /** jsonb columns read back as text: the row schemas validate the same strings SQLite returns. */
@@ -161,13 +169,6 @@ export function createPgFixRequestStore(pool: Pool): PgFixRequestStore {
     }
   }
 
-  async function renewLease(id: string, lease: RunLease): Promise<boolean> {
-    const r = await pool.query(`UPDATE fix_requests SET heartbeat_at = ${DB_NOW}, updated_at = ${DB_NOW},
-        lease_expires_at = now() + $3 * interval '1 millisecond'
-      WHERE id = $1 AND state = 'running' AND runner_id = $2 AND lease_expires_at > now()`, [id, lease.runnerId, lease.leaseMs]);
-    return r.rowCount === 1;
-  }
-
   async function listLapsedRuns(): Promise<FixRequest[]> {
     const r = await pool.query(`SELECT ${REQUEST_COLUMNS} FROM fix_requests WHERE ${LAPSED} ORDER BY requested_at, id`);
     return r.rows.map(toRequest);
@@ -197,7 +198,7 @@ export function createPgFixRequestStore(pool: Pool): PgFixRequestStore {
     listSteps,
     listDecisions,
     decide,
-    renewLease,
+    renewLease: (id, lease) => renewRunLease(pool, 'fix_requests', id, lease),
     listLapsedRuns,
     interruptLapsed,
     clearInterrupted,
