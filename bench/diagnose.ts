@@ -72,8 +72,11 @@ export async function benchDiagnose(
 }
 
 /** N diagnoses: a sequential loop against all at once through the shared limiters, for one service. */
+/** `n` references cycling through the servers' names. */
+export const refsOf = (servers: BenchServer[], n: number): InstanceRef[] => Array.from({ length: n }, (_, i) => refOf(servers[i % servers.length]?.name ?? ''));
+
 export async function benchMany(servers: BenchServer[], service: InspectService, n: number, label: string): Promise<Row[]> {
-  const refs = Array.from({ length: n }, (_, i) => refOf(servers[i % servers.length]?.name ?? ''));
+  const refs = refsOf(servers, n);
   // a diagnosis that fails (Nova overloaded past its timeout) is counted and shown, not fatal to the whole bench
   let failed = 0;
   const inspect = (ref: InstanceRef) => service.inspect(ref, 'bench').catch(() => { failed++; });

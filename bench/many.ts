@@ -5,7 +5,7 @@
  */
 import type { NovaPort } from '../src/ports.js';
 import type { InspectService } from '../src/services/types.js';
-import { benchMany, refOf, row, type Row } from './diagnose.js';
+import { benchMany, refsOf, row, type Row } from './diagnose.js';
 import type { BenchServer } from './fixtures.js';
 import { replayNova } from './replay-nova.js';
 import { timeIt } from './stats.js';
@@ -21,7 +21,7 @@ export interface ManyRows { lab: Row[]; replayed: Row[]; novaAlone: Row }
 
 export async function benchManyRows(servers: BenchServer[], services: ManyServices, nova: NovaPort, n = 48): Promise<ManyRows> {
   const lab = [...await benchMany(servers, services.cli, n, 'reads through the CLIs'), ...await benchMany(servers, services.librados, n, 'reads through librados')];
-  const refs = Array.from({ length: n }, (_, i) => refOf(servers[i % servers.length]?.name ?? ''));
+  const refs = refsOf(servers, n);
   await new Promise((r) => setTimeout(r, 1100));
   const novaAlone = row(`${n} name lookups at once, Nova alone (no Ceph)`, [await timeIt(() => Promise.all(refs.map((ref) => nova.resolveInstance(ref))))]);
   const r = services.withNova(await replayNova(nova, refs));
